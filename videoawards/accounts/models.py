@@ -1,0 +1,132 @@
+"""People and the provider networks they belong to.
+
+We keep as little as we can about minors: an email to log in, a public display
+name, a birth year (never a date) and a country.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ProviderNetwork(models.Model):
+    """A STEM provider (network, school, science centre) that runs workshops and challenges."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("provider network")
+        verbose_name_plural = _("provider networks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    JUROR = "juror", _("Juror")
+    MODERATOR = "moderator", _("Moderator")
+    ORGANISER = "organiser", _("Organiser")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", Role.ORGANISER)
+        extra_fields.setdefault("display_name", email.split("@")[0][:40])
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account: logs in by email and is shown to others by display name only."""
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=40,
+        help_text=_("Shown to others instead of your name. Don't use your full real name."),
+    )
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO 3166 country code, e.g. DE.")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.PARTICIPANT)
+    provider_network = models.ForeignKey(
+        ProviderNetwork,
+        verbose_name=_("provider network"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="user_birth_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or f"user {self.pk}"
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+    @property
+    def is_email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.is_superuser or self.role == Role.ORGANISER
+
+    @property
+    def is_moderator(self) -> bool:
+        """Moderators and organisers may moderate."""
+        return self.is_organiser or self.role == Role.MODERATOR
+
+    @property
+    def is_juror(self) -> bool:
+        return self.role == Role.JUROR

@@ -1,0 +1,262 @@
+"""Challenges, their categories and awards, and the entries teens submit to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Phase(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    ENTRIES_OPEN = "entries_open", _("Entries open")
+    JUDGING = "judging", _("Judging")
+    PUBLIC_VOTING = "public_voting", _("Public voting")
+    RESULTS = "results", _("Results")
+
+
+class Challenge(models.Model):
+    """A call for videos, with a timeline: entries open, close, judging, public voting, results."""
+
+    title = models.CharField(_("title"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    brief = models.TextField(_("brief"), help_text=_("What the videos should be about."))
+    rules = models.TextField(_("rules"), blank=True)
+    provider_network = models.ForeignKey(
+        "accounts.ProviderNetwork",
+        verbose_name=_("provider network"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="challenges",
+    )
+    entries_open_at = models.DateTimeField(_("entries open at"))
+    entries_close_at = models.DateTimeField(_("entries close at"))
+    voting_opens_at = models.DateTimeField(_("public voting opens at"), null=True, blank=True)
+    voting_closes_at = models.DateTimeField(_("public voting closes at"), null=True, blank=True)
+    results_at = models.DateTimeField(_("results announced at"))
+    max_duration_seconds = models.PositiveIntegerField(
+        _("maximum video length (seconds)"), default=settings.VIDEOAWARDS_MAX_DURATION_SECONDS
+    )
+    max_file_size_bytes = models.PositiveBigIntegerField(
+        _("maximum file size (bytes)"), default=settings.VIDEOAWARDS_MAX_UPLOAD_BYTES
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-entries_open_at", "pk"]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(entries_close_at__gt=F("entries_open_at")),
+                name="challenge_entries_close_after_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(results_at__gte=F("entries_close_at")),
+                name="challenge_results_after_entries_close",
+            ),
+            models.CheckConstraint(
+                condition=Q(voting_opens_at__isnull=True, voting_closes_at__isnull=True)
+                | Q(
+                    voting_opens_at__gte=F("entries_close_at"),
+                    voting_closes_at__gt=F("voting_opens_at"),
+                    voting_closes_at__lte=F("results_at"),
+                ),
+                name="challenge_voting_window_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_duration_seconds__gt=0) & Q(max_file_size_bytes__gt=0),
+                name="challenge_limits_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("challenges:detail", kwargs={"slug": self.slug})
+
+    def phase(self, now: datetime | None = None) -> Phase:
+        now = now or timezone.now()
+        if now < self.entries_open_at:
+            return Phase.UPCOMING
+        if now < self.entries_close_at:
+            return Phase.ENTRIES_OPEN
+        if now >= self.results_at:
+            return Phase.RESULTS
+        if self.voting_opens_at and self.voting_closes_at:
+            if self.voting_opens_at <= now < self.voting_closes_at:
+                return Phase.PUBLIC_VOTING
+        return Phase.JUDGING
+
+    def accepts_entries(self, now: datetime | None = None) -> bool:
+        return self.phase(now) == Phase.ENTRIES_OPEN
+
+
+class Category(models.Model):
+    """A track within a challenge, e.g. an age group or a topic."""
+
+    challenge = models.ForeignKey(
+        Challenge, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="categories"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["challenge", "position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "slug"], name="category_slug_per_challenge")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Award(models.Model):
+    """A prize the challenge gives: decided by the jury, the public, or a blend of both."""
+
+    class DecidedBy(models.TextChoices):
+        JURY = "jury", _("Jury")
+        PUBLIC = "public", _("Public vote")
+        BLENDED = "blended", _("Jury and public vote")
+
+    challenge = models.ForeignKey(
+        Challenge, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="awards"
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="awards",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    decided_by = models.CharField(
+        _("decided by"), max_length=8, choices=DecidedBy, default=DecidedBy.JURY
+    )
+    jury_weight = models.PositiveSmallIntegerField(_("jury weight (%)"), default=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["challenge", "position", "name"]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        constraints = [
+            models.CheckConstraint(condition=Q(jury_weight__lte=100), name="award_jury_weight_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def public_weight(self) -> int:
+        return 100 - self.jury_weight
+
+
+class EntryState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, waiting for moderation")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Needs changes")
+    FINALIST = "finalist", _("Finalist")
+    WINNER = "winner", _("Winner")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Which state may follow which. Services check this; the admin cannot bypass it.
+ENTRY_TRANSITIONS: dict[str, frozenset[str]] = {
+    EntryState.DRAFT: frozenset({EntryState.SUBMITTED, EntryState.WITHDRAWN}),
+    EntryState.SUBMITTED: frozenset(
+        {EntryState.APPROVED, EntryState.REJECTED, EntryState.DRAFT, EntryState.WITHDRAWN}
+    ),
+    EntryState.REJECTED: frozenset({EntryState.SUBMITTED, EntryState.DRAFT, EntryState.WITHDRAWN}),
+    EntryState.APPROVED: frozenset({EntryState.FINALIST, EntryState.WITHDRAWN}),
+    EntryState.FINALIST: frozenset({EntryState.WINNER, EntryState.APPROVED, EntryState.WITHDRAWN}),
+    EntryState.WINNER: frozenset({EntryState.FINALIST}),
+    EntryState.WITHDRAWN: frozenset(),
+}
+# States in which anyone may see the entry (after moderation).
+PUBLIC_ENTRY_STATES = frozenset({EntryState.APPROVED, EntryState.FINALIST, EntryState.WINNER})
+
+
+class Entry(models.Model):
+    """A video entered into a challenge by one creator or a team."""
+
+    challenge = models.ForeignKey(
+        Challenge, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="entries"
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
+    team_name = models.CharField(_("team name"), max_length=80, blank=True)
+    creators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("creators"),
+        through="EntryCreator",
+        related_name="entries",
+    )
+    media_asset = models.OneToOneField(
+        "transcoding.MediaAsset",
+        verbose_name=_("video"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entry",
+    )
+    state = models.CharField(_("state"), max_length=12, choices=EntryState, default=EntryState.DRAFT)
+    moderation_reason = models.TextField(_("moderation reason"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        indexes = [models.Index(fields=["challenge", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("challenges:entry", kwargs={"slug": self.challenge.slug, "pk": self.pk})
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in PUBLIC_ENTRY_STATES
+
+
+class EntryCreator(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="creator_links")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entry_links"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("entry creator")
+        verbose_name_plural = _("entry creators")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "user"], name="entry_creator_once")
+        ]

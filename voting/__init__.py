@@ -1,0 +1,1 @@
+"""Deciding awards: juries, criteria, assignments, scores, public votes and tallying."""
