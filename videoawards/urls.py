@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("videoawards.accounts.api_urls")),
     path("", include("videoawards.workshops.api_urls")),
     path("", include("videoawards.challenges.api_urls")),
+    path("", include("transcoding.api_urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("videoawards.accounts.urls")),
     path("workshops/", include("videoawards.workshops.urls")),
     path("challenges/", include("videoawards.challenges.urls")),
+    path("media/", include("transcoding.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
