@@ -9,3 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "videoawards.settings")
 app = Celery("videoawards")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.task(name="videoawards.ping")
+def ping() -> str:
+    """Answer "pong" and touch nothing: lets a health check prove a worker consumes tasks."""
+    return "pong"

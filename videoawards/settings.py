@@ -119,6 +119,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # How long an email verification link stays valid.
 EMAIL_VERIFICATION_MAX_AGE = env.int("VIDEOAWARDS_EMAIL_VERIFICATION_MAX_AGE", default=3 * 24 * 3600)
+# django-ratelimit rates for log-in (page and API token) and for forms that send email
+# (sign-up, resend verification, password reset). Per IP is generous: a classroom shares one.
+ACCOUNTS_LOGIN_RATE_PER_IP = env("VIDEOAWARDS_LOGIN_RATE_PER_IP", default="10/m")
+ACCOUNTS_LOGIN_RATE_PER_EMAIL = env("VIDEOAWARDS_LOGIN_RATE_PER_EMAIL", default="5/m")
+ACCOUNTS_EMAIL_RATE_PER_IP = env("VIDEOAWARDS_EMAIL_RATE_PER_IP", default="60/h")
+ACCOUNTS_EMAIL_RATE_PER_EMAIL = env("VIDEOAWARDS_EMAIL_RATE_PER_EMAIL", default="5/h")
 
 # --- Email -----------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -190,13 +196,15 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's filesystem transport: a broker that needs no server, for the embedded default.
     _broker_dir = Path(env("CELERY_FILESYSTEM_BROKER_DIR", default=str(VAR_DIR / "broker")))
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Fanout bindings (worker remote control: ping, shutdown); kombu's default is ./control.
+        "control_folder": str(_broker_dir / "control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {

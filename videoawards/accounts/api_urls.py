@@ -1,4 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-router = SimpleRouter()
-urlpatterns = router.urls
+from . import api
+
+urlpatterns = [
+    path("me/", api.MeView.as_view(), name="api-me"),
+    path("auth/token/", api.AuthTokenView.as_view(), name="api-auth-token"),
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -91,13 +92,16 @@ class Challenge(models.Model):
             return Phase.ENTRIES_OPEN
         if now >= self.results_at:
             return Phase.RESULTS
-        if self.voting_opens_at and self.voting_closes_at:
-            if self.voting_opens_at <= now < self.voting_closes_at:
-                return Phase.PUBLIC_VOTING
+        if self.has_public_voting and self.voting_opens_at <= now < self.voting_closes_at:
+            return Phase.PUBLIC_VOTING
         return Phase.JUDGING
 
     def accepts_entries(self, now: datetime | None = None) -> bool:
         return self.phase(now) == Phase.ENTRIES_OPEN
+
+    @property
+    def has_public_voting(self) -> bool:
+        return self.voting_opens_at is not None and self.voting_closes_at is not None
 
 
 class Category(models.Model):
@@ -116,7 +120,9 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         constraints = [
-            models.UniqueConstraint(fields=["challenge", "slug"], name="category_slug_per_challenge")
+            models.UniqueConstraint(
+                fields=["challenge", "slug"], name="category_slug_per_challenge"
+            )
         ]
 
     def __str__(self) -> str:
@@ -155,11 +161,19 @@ class Award(models.Model):
         verbose_name = _("award")
         verbose_name_plural = _("awards")
         constraints = [
-            models.CheckConstraint(condition=Q(jury_weight__lte=100), name="award_jury_weight_percent"),
+            models.CheckConstraint(
+                condition=Q(jury_weight__lte=100), name="award_jury_weight_percent"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.category_id and self.category.challenge_id != self.challenge_id:
+            raise ValidationError(
+                {"category": _("Pick a category of this challenge.")}, code="wrong_challenge"
+            )
 
     @property
     def public_weight(self) -> int:
@@ -190,6 +204,8 @@ ENTRY_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # States in which anyone may see the entry (after moderation).
 PUBLIC_ENTRY_STATES = frozenset({EntryState.APPROVED, EntryState.FINALIST, EntryState.WINNER})
+# States in which the creators may still change the entry's text, category and team.
+EDITABLE_ENTRY_STATES = frozenset({EntryState.DRAFT, EntryState.REJECTED})
 
 
 class Entry(models.Model):
@@ -223,7 +239,9 @@ class Entry(models.Model):
         on_delete=models.SET_NULL,
         related_name="entry",
     )
-    state = models.CharField(_("state"), max_length=12, choices=EntryState, default=EntryState.DRAFT)
+    state = models.CharField(
+        _("state"), max_length=12, choices=EntryState, default=EntryState.DRAFT
+    )
     moderation_reason = models.TextField(_("moderation reason"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
@@ -235,6 +253,15 @@ class Entry(models.Model):
         verbose_name = _("entry")
         verbose_name_plural = _("entries")
         indexes = [models.Index(fields=["challenge", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=EntryState.values), name="entry_state_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=EntryState.REJECTED) | ~Q(moderation_reason=""),
+                name="entry_rejection_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -246,8 +273,14 @@ class Entry(models.Model):
     def is_public(self) -> bool:
         return self.state in PUBLIC_ENTRY_STATES
 
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_ENTRY_STATES
+
 
 class EntryCreator(models.Model):
+    """One member of the team behind an entry (a solo entry has one)."""
+
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="creator_links")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entry_links"
@@ -257,6 +290,7 @@ class EntryCreator(models.Model):
     class Meta:
         verbose_name = _("entry creator")
         verbose_name_plural = _("entry creators")
-        constraints = [
-            models.UniqueConstraint(fields=["entry", "user"], name="entry_creator_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["entry", "user"], name="entry_creator_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.entry}"

@@ -1,14 +1,197 @@
-"""Reads about challenges and entries."""
+"""Reads about challenges and entries, including who may see which entry."""
 
-from django.db.models import QuerySet
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from .models import Challenge
+from videoawards.accounts.models import User
+from videoawards.accounts.permissions import is_moderator_for
+from videoawards.workshops.models import Workshop
+
+from .models import PUBLIC_ENTRY_STATES, Award, Challenge, Entry, EntryCreator, Phase
+
+# Groups for the challenge list and the API's ?phase= filter.
+OPEN, UPCOMING, PAST = "open", "upcoming", "past"
+CHALLENGE_GROUPS = (OPEN, UPCOMING, PAST)
+
+
+def published_challenges() -> QuerySet[Challenge]:
+    return Challenge.objects.filter(is_published=True).select_related("provider_network")
+
+
+def challenges_in_group(*, group: str, now: datetime | None = None) -> QuerySet[Challenge]:
+    """Open: taking entries now. Upcoming: not yet. Past: entries have closed."""
+    now = now or timezone.now()
+    qs = published_challenges()
+    if group == OPEN:
+        return qs.filter(entries_open_at__lte=now, entries_close_at__gt=now).order_by(
+            "entries_close_at", "pk"
+        )
+    if group == UPCOMING:
+        return qs.filter(entries_open_at__gt=now).order_by("entries_open_at", "pk")
+    if group == PAST:
+        return qs.filter(entries_close_at__lte=now).order_by("-entries_close_at", "pk")
+    raise ValueError(f"unknown challenge group {group!r}")
+
+
+def challenges_by_group(*, now: datetime | None = None) -> dict[str, list[Challenge]]:
+    """All published challenges, grouped as open / upcoming / past, in one query."""
+    now = now or timezone.now()
+    groups: dict[str, list[Challenge]] = {group: [] for group in CHALLENGE_GROUPS}
+    for challenge in published_challenges().order_by("entries_close_at", "pk"):
+        if challenge.entries_open_at > now:
+            groups[UPCOMING].append(challenge)
+        elif challenge.entries_close_at > now:
+            groups[OPEN].append(challenge)
+        else:
+            groups[PAST].append(challenge)
+    groups[UPCOMING].sort(key=lambda c: (c.entries_open_at, c.pk))
+    groups[PAST].reverse()
+    return groups
 
 
 def homepage_challenges() -> QuerySet[Challenge]:
     """Challenges open for entries now, closing soonest first."""
-    now = timezone.now()
-    return Challenge.objects.filter(
-        is_published=True, entries_open_at__lte=now, entries_close_at__gt=now
-    ).order_by("entries_close_at")
+    return challenges_in_group(group=OPEN)
+
+
+def _creators_prefetch() -> Prefetch:
+    # Display names only: nothing else about a creator leaves this module for the pages.
+    return Prefetch(
+        "creators", queryset=User.objects.only("id", "display_name").order_by("display_name", "pk")
+    )
+
+
+def challenge_with_details(*, slug: str) -> Challenge:
+    """A published challenge with categories, awards, published workshops and public entries.
+
+    A fixed number of queries whatever the number of entries. Public entries are in
+    `challenge.public_entries`, workshops in `challenge.published_workshops`.
+    """
+    public_entries = (
+        Entry.objects.filter(state__in=PUBLIC_ENTRY_STATES)
+        .select_related("category")
+        .prefetch_related(_creators_prefetch())
+        .order_by("title", "pk")
+    )
+    return (
+        published_challenges()
+        .prefetch_related(
+            "categories",
+            Prefetch("awards", queryset=_awards()),
+            Prefetch(
+                "workshops",
+                queryset=Workshop.objects.filter(is_published=True).order_by("starts_at", "pk"),
+                to_attr="published_workshops",
+            ),
+            Prefetch("entries", queryset=public_entries, to_attr="public_entries"),
+        )
+        .get(slug=slug)
+    )
+
+
+def _awards() -> QuerySet[Award]:
+    return Award.objects.select_related("category")
+
+
+def with_categories_and_awards(qs: QuerySet[Challenge]) -> QuerySet[Challenge]:
+    return qs.prefetch_related("categories", Prefetch("awards", queryset=_awards()))
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    key: str
+    label: Promise
+    starts_at: datetime
+    ends_at: datetime | None
+    is_current: bool
+    is_done: bool
+
+
+def challenge_timeline(*, challenge: Challenge, now: datetime | None = None) -> list[TimelineStep]:
+    """The steps of a challenge in order, with the current one marked."""
+    now = now or timezone.now()
+    phase = challenge.phase(now)
+    steps = [
+        (
+            "entries_open",
+            _("Entries open"),
+            challenge.entries_open_at,
+            challenge.entries_close_at,
+            Phase.ENTRIES_OPEN,
+        ),
+        ("entries_close", _("Entries close"), challenge.entries_close_at, None, None),
+        ("judging", _("Judging"), challenge.entries_close_at, challenge.results_at, Phase.JUDGING),
+    ]
+    if challenge.has_public_voting:
+        steps.append(
+            (
+                "public_voting",
+                _("Public voting"),
+                challenge.voting_opens_at,
+                challenge.voting_closes_at,
+                Phase.PUBLIC_VOTING,
+            )
+        )
+    steps.append(("results", _("Results"), challenge.results_at, None, Phase.RESULTS))
+    return [
+        TimelineStep(
+            key=key,
+            label=label,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            is_current=step_phase == phase,
+            is_done=step_phase != phase and (ends_at or starts_at) <= now,
+        )
+        for key, label, starts_at, ends_at, step_phase in steps
+    ]
+
+
+def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
+    """Entries `user` may see: public ones of published challenges for everyone;
+    any state for the entry's creators and for moderators and organisers of its network.
+
+    Mirrors accounts.permissions.is_moderator_for: platform-wide moderators and
+    organisers see every entry, network ones the entries of their network's challenges.
+    """
+    qs = Entry.objects.select_related("challenge", "category", "media_asset")
+    visible = Q(state__in=PUBLIC_ENTRY_STATES, challenge__is_published=True)
+    if user.is_authenticated:
+        if is_moderator_for(user, None):  # platform-wide
+            return qs
+        visible |= Q(Exists(EntryCreator.objects.filter(entry=OuterRef("pk"), user=user)))
+        if is_moderator_for(user, user.provider_network_id):
+            visible |= Q(challenge__provider_network_id=user.provider_network_id)
+    return qs.filter(visible)
+
+
+def user_can_view_entry(*, user: User | AnonymousUser, entry: Entry) -> bool:
+    """The object-level check behind visible_entries, for one entry already loaded."""
+    if entry.is_public and entry.challenge.is_published:
+        return True
+    if not user.is_authenticated:
+        return False
+    return (
+        is_moderator_for(user, entry.challenge.provider_network_id)
+        or entry.creator_links.filter(user=user).exists()
+    )
+
+
+def entries_with_creators(qs: QuerySet[Entry]) -> QuerySet[Entry]:
+    return qs.prefetch_related(_creators_prefetch())
+
+
+def participant_entries(*, user: User) -> QuerySet[Entry]:
+    """Entries `user` made alone or in a team, newest first."""
+    return entries_with_creators(
+        Entry.objects.filter(creator_links__user=user)
+        .select_related("challenge", "category", "media_asset")
+        .order_by("-created_at", "pk")
+    )

@@ -1,0 +1,24 @@
+"""Fixtures for account tests."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def signup_data():
+    return {
+        "email": "Robin@Example.org",
+        "display_name": "Robin the Rocket",
+        "birth_year": "2011",
+        "country": "DE",
+        "password1": "glowing-jellyfish-42",
+        "password2": "glowing-jellyfish-42",
+    }

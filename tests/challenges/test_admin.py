@@ -1,0 +1,92 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import ChallengeFactory, OrganiserFactory, ProviderNetworkFactory, UserFactory
+from videoawards.challenges.models import EntryState
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:challenges_challenge_changelist",
+        "admin:challenges_challenge_add",
+        "admin:challenges_entry_changelist",
+    ],
+)
+def test_admin_pages_load_for_an_organiser(client, url_name, make_entry):
+    # given
+    make_entry()
+    client.force_login(OrganiserFactory())
+    # when
+    response = client.get(reverse(url_name))
+    # then
+    assert response.status_code == 200
+
+
+def test_organiser_opens_a_challenge_with_its_inlines(client, challenge):
+    # given
+    client.force_login(OrganiserFactory())
+    # when
+    response = client.get(reverse("admin:challenges_challenge_change", args=[challenge.pk]))
+    # then
+    assert response.status_code == 200
+    assert list(response.context["inline_admin_formsets"][0].formset.queryset) == list(
+        challenge.categories.all()
+    )
+
+
+def test_organiser_opens_an_entry(client, make_entry):
+    # given
+    entry = make_entry()
+    client.force_login(OrganiserFactory())
+    # when
+    response = client.get(reverse("admin:challenges_entry_change", args=[entry.pk]))
+    # then
+    assert response.status_code == 200
+
+
+def test_network_organiser_sees_only_their_networks_challenges(client, challenge):
+    # given
+    ChallengeFactory(title="Someone else's")
+    client.force_login(OrganiserFactory(provider_network=challenge.provider_network))
+    # when
+    response = client.get(reverse("admin:challenges_challenge_changelist"))
+    # then
+    assert list(response.context["cl"].result_list) == [challenge]
+
+
+def test_staff_participant_cannot_use_the_challenge_admin(client, challenge):
+    # given
+    client.force_login(UserFactory(is_staff=True))
+    # when
+    response = client.get(reverse("admin:challenges_challenge_changelist"))
+    # then
+    assert response.status_code == 403
+
+
+def test_organiser_cannot_open_a_challenge_of_another_network(client):
+    # given
+    challenge = ChallengeFactory()
+    client.force_login(OrganiserFactory(provider_network=ProviderNetworkFactory()))
+    # when
+    response = client.get(reverse("admin:challenges_challenge_change", args=[challenge.pk]))
+    # then
+    assert response.status_code == 302  # the admin sends you away: "doesn't exist"
+
+
+def test_admin_action_makes_finalists_through_the_service(client, make_entry):
+    # given
+    approved = make_entry(state="approved")
+    draft = make_entry(state="draft")
+    client.force_login(OrganiserFactory())
+    # when
+    client.post(
+        reverse("admin:challenges_entry_changelist"),
+        {"action": "make_finalist", "_selected_action": [approved.pk, draft.pk]},
+    )
+    # then
+    approved.refresh_from_db()
+    draft.refresh_from_db()
+    assert (approved.state, draft.state) == (EntryState.FINALIST, EntryState.DRAFT)

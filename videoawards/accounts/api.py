@@ -1,0 +1,158 @@
+"""Account API: the current user and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import services
+from .countries import COUNTRIES
+from .models import Role, User
+from .permissions import can_log_in
+from .ratelimits import login_is_limited
+
+_ERROR = inline_serializer(
+    name="AccountsError",
+    fields={"detail": serializers.CharField(), "code": serializers.CharField()},
+)
+
+
+class PublicUserSerializer(serializers.ModelSerializer):
+    """What anyone may see of a person: never their email or birth year."""
+
+    class Meta:
+        model = User
+        fields = ["id", "display_name"]
+        read_only_fields = fields
+
+
+class MeSerializer(serializers.ModelSerializer):
+    """The logged-in person's own account, including what only they may see."""
+
+    email_verified = serializers.BooleanField(source="is_email_verified", read_only=True)
+    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "display_name",
+            "country",
+            "role",
+            "email",
+            "email_verified",
+            "birth_year",
+        ]
+        read_only_fields = ["id", "role", "email", "email_verified", "birth_year"]
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    display_name = serializers.CharField(max_length=40, required=False)
+    country = serializers.ChoiceField(
+        choices=[country.code for country in COUNTRIES], required=False
+    )
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="me_retrieve",
+        summary="Your own account",
+        responses={200: MeSerializer, 401: OpenApiResponse(_ERROR), 403: OpenApiResponse(_ERROR)},
+        tags=["accounts"],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+    @extend_schema(
+        operation_id="me_partial_update",
+        summary="Change your display name or country",
+        request=MeUpdateSerializer,
+        responses={
+            200: MeSerializer,
+            400: OpenApiResponse(_ERROR),
+            401: OpenApiResponse(_ERROR),
+            403: OpenApiResponse(_ERROR),
+        },
+        tags=["accounts"],
+    )
+    def patch(self, request: Request) -> Response:
+        serializer = MeUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user: User = request.user  # type: ignore[assignment]
+        data = serializer.validated_data
+        services.update_profile(
+            user=user,
+            display_name=data.get("display_name", user.display_name),
+            country=data.get("country", user.country),
+        )
+        return Response(MeSerializer(user).data)
+
+
+class AuthTokenView(APIView):
+    """POST: trade email and password for a token. DELETE: revoke your token."""
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        summary="Get an API token",
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(_ERROR, description="Wrong email or password."),
+            429: OpenApiResponse(_ERROR, description="Too many attempts."),
+        },
+        auth=[],
+        tags=["accounts"],
+    )
+    def post(self, request: Request) -> Response:
+        if login_is_limited(request, email_field="email"):
+            raise exceptions.Throttled(
+                detail=_("Too many attempts. Please wait a minute and try again.")
+            )
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            email=serializer.validated_data["email"].strip().lower(),
+            password=serializer.validated_data["password"],
+        )
+        if user is None:
+            raise exceptions.ValidationError(_("Wrong email or password."), code="invalid_login")
+        if not can_log_in(user):
+            raise exceptions.ValidationError(
+                _("Please confirm your email first: open the link we sent you."),
+                code="unverified",
+            )
+        token = services.issue_api_token(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        summary="Revoke your API token",
+        request=None,
+        responses={204: None, 401: OpenApiResponse(_ERROR), 403: OpenApiResponse(_ERROR)},
+        tags=["accounts"],
+    )
+    def delete(self, request: Request) -> Response:
+        services.revoke_api_token(user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,200 @@
+"""Admin for organisers: challenges with their categories and awards, and entries.
+
+Organisers (is_staff, role organiser) get full use of these pages without Django
+model permissions: accounts.permissions decides, and network organisers only see
+their own network's challenges and entries. Entry states move only through the
+services (admin actions), so ENTRY_TRANSITIONS cannot be bypassed here.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from videoawards.accounts.permissions import can_use_admin, is_organiser_for
+
+from . import services
+from .models import Award, Category, Challenge, Entry, EntryCreator, EntryState
+
+
+def _network_id(obj: Challenge | Category | Award | Entry | EntryCreator) -> int | None:
+    if isinstance(obj, Challenge):
+        return obj.provider_network_id
+    if isinstance(obj, EntryCreator):
+        return obj.entry.challenge.provider_network_id
+    return obj.challenge.provider_network_id
+
+
+class OrganiserAdminMixin:
+    """Lets organisers use a model admin; Django's own permissions still count too."""
+
+    # Path from the model to its challenge's provider network, for network organisers.
+    network_field = "challenge__provider_network"
+    organisers_may_add = True
+    organisers_may_delete = True
+
+    def _organiser(self, request: HttpRequest, obj=None) -> bool:
+        if not can_use_admin(request.user):
+            return False
+        if obj is None:
+            return True
+        return is_organiser_for(request.user, _network_id(obj))
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._organiser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._organiser(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) or (
+            self.organisers_may_add and self._organiser(request)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or self._organiser(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) or (
+            self.organisers_may_delete and self._organiser(request, obj)
+        )
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser or not user.provider_network_id:
+            return qs
+        return qs.filter(**{self.network_field: user.provider_network_id})
+
+
+class CategoryInline(OrganiserAdminMixin, admin.TabularInline):
+    model = Category
+    prepopulated_fields = {"slug": ("name",)}
+    extra = 0
+
+
+class AwardInline(OrganiserAdminMixin, admin.StackedInline):
+    model = Award
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only categories of the challenge being edited.
+        if db_field.name == "category":
+            challenge_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Category.objects.filter(challenge_id=challenge_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+    network_field = "provider_network"
+    list_display = ["title", "phase_label", "entries_open_at", "entries_close_at", "is_published"]
+    list_filter = ["is_published", "provider_network", "entries_open_at"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ("title",)}
+    date_hierarchy = "entries_open_at"
+    inlines = [CategoryInline, AwardInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "provider_network", "is_published"]}),
+        (_("What it is about"), {"fields": ["brief", "rules"]}),
+        (
+            _("Timeline"),
+            {
+                "fields": [
+                    "entries_open_at",
+                    "entries_close_at",
+                    "voting_opens_at",
+                    "voting_closes_at",
+                    "results_at",
+                ]
+            },
+        ),
+        (_("Limits"), {"fields": ["max_duration_seconds", "max_file_size_bytes"]}),
+    ]
+
+    @admin.display(description=_("phase"))
+    def phase_label(self, obj: Challenge) -> str:
+        return obj.phase().label
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A network organiser creates challenges for their own network only.
+        if db_field.name == "provider_network" and request.user.provider_network_id:
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                pk=request.user.provider_network_id
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class EntryCreatorInline(OrganiserAdminMixin, admin.TabularInline):
+    model = EntryCreator
+    network_field = "entry__challenge__provider_network"
+    raw_id_fields = ["user"]
+    readonly_fields = ["joined_at"]
+    extra = 0
+
+
+def _move_entries(modeladmin, request, queryset: QuerySet[Entry], to_state: str) -> None:
+    moved = 0
+    for entry in queryset:
+        try:
+            services.transition_entry(entry=entry, to_state=to_state, by=request.user)
+            moved += 1
+        except (ValidationError, PermissionDenied) as error:
+            modeladmin.message_user(
+                request,
+                f"{entry}: {' '.join(getattr(error, 'messages', [str(error)]))}",
+                messages.WARNING,
+            )
+    if moved:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d entry is now “%(state)s”.",
+                "%(count)d entries are now “%(state)s”.",
+                moved,
+            )
+            % {"count": moved, "state": EntryState(to_state).label},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Entry)
+class EntryAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+    # Participants make entries (create_entry); they leave by withdrawal or account erasure.
+    organisers_may_add = False
+    organisers_may_delete = False
+    list_display = ["title", "challenge", "category", "team_name", "state", "submitted_at"]
+    list_filter = ["state", "challenge"]
+    list_select_related = ["challenge", "category"]
+    search_fields = ["title", "team_name", "challenge__title"]
+    readonly_fields = [
+        "state",
+        "moderation_reason",
+        "submitted_at",
+        "state_changed_at",
+        "created_at",
+        "updated_at",
+    ]
+    raw_id_fields = ["media_asset"]
+    inlines = [EntryCreatorInline]
+    actions = ["approve", "make_finalist", "make_winner"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The challenge is chosen once; moving an entry between challenges breaks its category.
+        return [*self.readonly_fields, "challenge"] if obj else self.readonly_fields
+
+    @admin.action(description=_("Approve (submitted entries)"))
+    def approve(self, request, queryset):
+        _move_entries(self, request, queryset, EntryState.APPROVED)
+
+    @admin.action(description=_("Make finalist (approved entries)"))
+    def make_finalist(self, request, queryset):
+        _move_entries(self, request, queryset, EntryState.FINALIST)
+
+    @admin.action(description=_("Make winner (finalists)"))
+    def make_winner(self, request, queryset):
+        _move_entries(self, request, queryset, EntryState.WINNER)

@@ -1,0 +1,37 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, Challenge, Entry
+
+
+class EntryForm(forms.Form):
+    """Title, description, category and team name of an entry (the video comes separately)."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=Entry._meta.get_field("title").max_length,
+        help_text=_("A short name for your video."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=Entry._meta.get_field("description").max_length,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What is your video about? What did you find out?"),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), empty_label=None
+    )
+    team_name = forms.CharField(
+        label=_("Team name"),
+        required=False,
+        max_length=Entry._meta.get_field("team_name").max_length,
+        help_text=_("Only if you made the video together with others."),
+    )
+
+    def __init__(self, *args, challenge: Challenge, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = challenge.categories.all()
+        self.fields["category"].queryset = categories
+        if not categories.exists():
+            del self.fields["category"]

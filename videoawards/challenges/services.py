@@ -1,0 +1,248 @@
+"""Changes to entries: creating, editing, team members and moving through states."""
+
+from __future__ import annotations
+
+import enum
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from transcoding.models import MediaAsset
+from videoawards.accounts.models import User
+from videoawards.accounts.permissions import is_moderator_for, is_organiser_for, is_verified
+
+from .models import ENTRY_TRANSITIONS, Category, Challenge, Entry, EntryCreator, EntryState
+from .signals import entry_state_changed
+
+
+class Actor(enum.Enum):
+    """Who may make a move: the entry's creators, a moderator or an organiser."""
+
+    CREATOR = "creator"
+    MODERATOR = "moderator"
+    ORGANISER = "organiser"
+
+
+# Who may make each move in ENTRY_TRANSITIONS. A move missing here is allowed to nobody.
+_MOVES: dict[tuple[str, str], Actor] = {
+    (EntryState.DRAFT, EntryState.SUBMITTED): Actor.CREATOR,
+    (EntryState.REJECTED, EntryState.SUBMITTED): Actor.CREATOR,
+    (EntryState.SUBMITTED, EntryState.DRAFT): Actor.CREATOR,
+    (EntryState.REJECTED, EntryState.DRAFT): Actor.CREATOR,
+    (EntryState.SUBMITTED, EntryState.APPROVED): Actor.MODERATOR,
+    (EntryState.SUBMITTED, EntryState.REJECTED): Actor.MODERATOR,
+    (EntryState.APPROVED, EntryState.FINALIST): Actor.ORGANISER,
+    (EntryState.FINALIST, EntryState.WINNER): Actor.ORGANISER,
+    (EntryState.FINALIST, EntryState.APPROVED): Actor.ORGANISER,
+    (EntryState.WINNER, EntryState.FINALIST): Actor.ORGANISER,
+}
+_MOVES.update(
+    {
+        (state, EntryState.WITHDRAWN): Actor.CREATOR
+        for state, targets in ENTRY_TRANSITIONS.items()
+        if EntryState.WITHDRAWN in targets
+    }
+)
+
+
+def is_creator(*, entry: Entry, user: User) -> bool:
+    return user.is_authenticated and entry.creator_links.filter(user=user).exists()
+
+
+def _require_creator(*, entry: Entry, user: User) -> None:
+    if not is_creator(entry=entry, user=user):
+        raise PermissionDenied(_("Only the people who made this entry can change it."))
+
+
+def _require_editable(entry: Entry) -> None:
+    if not entry.is_editable:
+        raise ValidationError(
+            _("You can only change an entry while it is a draft or needs changes."),
+            code="not_editable",
+        )
+
+
+def _check_category(*, challenge: Challenge, category: Category | None) -> None:
+    if category is None:
+        if challenge.categories.exists():
+            raise ValidationError({"category": _("Pick a category.")}, code="required")
+    elif category.challenge_id != challenge.pk:
+        raise ValidationError(
+            {"category": _("Pick a category of this challenge.")}, code="wrong_challenge"
+        )
+
+
+def _lock(entry: Entry) -> Entry:
+    """Re-read the entry under a row lock, so two state changes cannot race."""
+    return Entry.objects.select_for_update().select_related("challenge").get(pk=entry.pk)
+
+
+@transaction.atomic
+def create_entry(
+    *,
+    creator: User,
+    challenge: Challenge,
+    category: Category | None,
+    title: str,
+    description: str,
+    team_name: str = "",
+) -> Entry:
+    """Start a draft entry; its creator can add a video and team members before submitting."""
+    if not is_verified(creator):
+        raise PermissionDenied(_("Confirm your email address before you enter a challenge."))
+    if not challenge.is_published or not challenge.accepts_entries():
+        raise ValidationError(_("This challenge is not taking entries right now."), code="closed")
+    _check_category(challenge=challenge, category=category)
+    entry = Entry(
+        challenge=challenge,
+        category=category,
+        title=title.strip(),
+        description=description.strip(),
+        team_name=team_name.strip(),
+    )
+    entry.full_clean(exclude=["creators"])
+    entry.save()
+    EntryCreator.objects.create(entry=entry, user=creator)
+    return entry
+
+
+@transaction.atomic
+def update_entry(
+    *,
+    entry: Entry,
+    by: User,
+    title: str | None = None,
+    description: str | None = None,
+    team_name: str | None = None,
+    category: Category | None = None,
+) -> Entry:
+    """Change an entry's text, team name or category while it is a draft or needs changes.
+
+    Arguments left as None stay as they are.
+    """
+    _require_creator(entry=entry, user=by)
+    entry = _lock(entry)
+    _require_editable(entry)
+    fields = []
+    if title is not None:
+        entry.title = title.strip()
+        fields.append("title")
+    if description is not None:
+        entry.description = description.strip()
+        fields.append("description")
+    if team_name is not None:
+        entry.team_name = team_name.strip()
+        fields.append("team_name")
+    if category is not None:
+        _check_category(challenge=entry.challenge, category=category)
+        entry.category = category
+        fields.append("category")
+    entry.full_clean(exclude=["creators"])
+    entry.save(update_fields=[*fields, "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def add_creator(*, entry: Entry, user: User, by: User) -> EntryCreator:
+    """Add a team member; only a creator may, and only while the entry can be changed."""
+    _require_creator(entry=entry, user=by)
+    entry = _lock(entry)
+    _require_editable(entry)
+    if entry.creator_links.filter(user=user).exists():
+        raise ValidationError(_("This person is already in the team."), code="duplicate")
+    return EntryCreator.objects.create(entry=entry, user=user)
+
+
+@transaction.atomic
+def remove_creator(*, entry: Entry, user: User, by: User) -> None:
+    """Take someone off the team (a creator may also leave); the last one cannot leave."""
+    _require_creator(entry=entry, user=by)
+    entry = _lock(entry)
+    _require_editable(entry)
+    links = list(entry.creator_links.all())
+    if not any(link.user_id == user.pk for link in links):
+        raise ValidationError(_("This person is not in the team."), code="not_member")
+    if len(links) == 1:
+        raise ValidationError(
+            _("An entry needs at least one creator. Withdraw it instead."), code="last_creator"
+        )
+    entry.creator_links.filter(user=user).delete()
+
+
+def _check_actor(*, entry: Entry, actor: Actor, by: User) -> None:
+    if actor is Actor.CREATOR:
+        _require_creator(entry=entry, user=by)
+        return
+    network = entry.challenge.provider_network_id
+    check = is_organiser_for if actor is Actor.ORGANISER else is_moderator_for
+    if not check(by, network):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if is_creator(entry=entry, user=by):
+        raise PermissionDenied(_("You cannot decide about your own entry."))
+
+
+def _check_submittable(entry: Entry) -> None:
+    if not entry.challenge.accepts_entries():
+        raise ValidationError(
+            _("This challenge is not taking entries any more."), code="challenge_closed"
+        )
+    asset = entry.media_asset
+    if asset is None or asset.status != MediaAsset.Status.READY:
+        raise ValidationError(
+            _("Upload your video and wait until it is ready before you submit."),
+            code="video_not_ready",
+        )
+
+
+@transaction.atomic
+def transition_entry(*, entry: Entry, to_state: str, by: User, reason: str = "") -> Entry:
+    """Move an entry to another state, if ENTRY_TRANSITIONS allows it and `by` may do it.
+
+    Creators submit, withdraw and take back to draft; moderators approve or reject
+    (with a reason); organisers pick finalists and winners.
+    """
+    entry = _lock(entry)
+    from_state = entry.state
+    if to_state not in ENTRY_TRANSITIONS.get(from_state, frozenset()):
+        raise ValidationError(
+            _("An entry that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": EntryState(from_state).label, "to": EntryState(to_state).label},
+            code="invalid_transition",
+        )
+    _check_actor(entry=entry, actor=_MOVES[(from_state, to_state)], by=by)
+    reason = reason.strip()
+    if to_state == EntryState.REJECTED and not reason:
+        raise ValidationError(
+            {"reason": _("Tell the creators what to change.")}, code="reason_required"
+        )
+    if to_state == EntryState.SUBMITTED:
+        _check_submittable(entry)
+        entry.submitted_at = timezone.now()
+    if to_state in (EntryState.REJECTED, EntryState.APPROVED):
+        entry.moderation_reason = reason
+    entry.state = to_state
+    entry.state_changed_at = timezone.now()
+    entry.save(
+        update_fields=[
+            "state",
+            "state_changed_at",
+            "submitted_at",
+            "moderation_reason",
+            "updated_at",
+        ]
+    )
+    entry_state_changed.send(
+        sender=Entry, entry=entry, from_state=from_state, to_state=to_state, by=by, reason=reason
+    )
+    return entry
+
+
+def submit_entry(*, entry: Entry, by: User) -> Entry:
+    """Send an entry to moderation; needs a ready video and a challenge open for entries."""
+    return transition_entry(entry=entry, to_state=EntryState.SUBMITTED, by=by)
+
+
+def withdraw_entry(*, entry: Entry, by: User) -> Entry:
+    return transition_entry(entry=entry, to_state=EntryState.WITHDRAWN, by=by)

@@ -1,0 +1,9 @@
+"""Hooks other apps listen to (badges, notifications), so challenges need not know them."""
+
+from django.dispatch import Signal
+
+# Sent by services.transition_entry inside its transaction, after the new state is saved.
+# Keyword arguments: entry, from_state, to_state, by (the user who moved it), reason.
+# A receiver's database writes commit or roll back with the state change; work outside
+# the database (email, tasks) belongs in transaction.on_commit() inside the receiver.
+entry_state_changed = Signal()
