@@ -215,9 +215,10 @@ def command_run(options: argparse.Namespace) -> int:
         processes["web server"] = start("web server", manage("runserver", address), env)
         processes["celery worker"] = start("celery worker", celery, env)
         url = f"http://{address}/"
-        if wait_until_ready(f"{url}healthz", processes):
-            print(f"\n{seeded.stdout.strip()}\n\nvideoawards is running on {url}")
-            print("Press Ctrl-C to stop the web server and the worker.\n", flush=True)
+        ready = wait_until_ready(f"{url}healthz", processes)
+        state = "is running on" if ready else "did not answer yet; try"
+        print(f"\n{seeded.stdout.strip()}\n\nvideoawards {state} {url}")
+        print("Press Ctrl-C to stop the web server and the worker.\n", flush=True)
         while True:
             for name, process in processes.items():
                 if process.poll() is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -367,7 +368,7 @@ def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[Celer
     worker = CeleryWorkerProcess(
         env=env,
         log_path=SESSION_DIR / "celery-worker.log",
-        hostname=f"pytest-{os.getpid()}{_XDIST_WORKER}@%h",
+        hostname=f"pytest-{os.getpid()}{_XDIST_WORKER}@{socket.gethostname()}",
     )
     purge_broker_queues()
     worker.start()

@@ -36,6 +36,17 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def _env_example_names() -> set[str]:
     return {
         line.split("=", 1)[0].strip()
@@ -46,14 +57,7 @@ def _env_example_names() -> set[str]:
 
 def test_check_deploy_finds_no_issue_under_production_settings(tmp_path):
     # when
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=_production_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _check_deploy(_production_env(tmp_path))
     # then
     assert result.returncode == 0, result.stderr + result.stdout
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
@@ -134,14 +138,7 @@ def test_env_example_passes_the_deploy_checks(tmp_path):
             env[name.strip()] = value.strip()
     env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(64)
     # when
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _check_deploy(env)
     # then
     assert result.returncode == 0, result.stderr + result.stdout
 

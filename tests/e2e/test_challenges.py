@@ -24,6 +24,7 @@ def test_visitor_browses_from_homepage_to_a_challenge_timeline_and_rules(page):
     expect(page.get_by_role("heading", name="Rules")).to_be_visible()
     expect(page.get_by_text("No copyrighted music.")).to_be_visible()
     expect(page.get_by_text("Ages 16-19")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
 
 
 def test_language_switcher_turns_the_page_german(page):

@@ -32,17 +32,18 @@ def test_worker_consumes_a_task_sent_through_the_broker(celery_worker_process):
 
 def test_worker_environment_sees_rows_the_test_committed(celery_worker_process):
     # given
-    user = UserFactory(username="seen-by-the-worker")
+    user = UserFactory(display_name="Seen By The Worker")
     # when
     completed = celery_worker_process.manage(
         "shell",
+        "--no-imports",
         "-c",
         "from django.db import connection; from videoawards.accounts.models import User; "
-        f"print(connection.settings_dict['NAME']); print(User.objects.get(pk={user.pk}).username)",
+        f"print(connection.settings_dict['NAME']); print(User.objects.get(pk={user.pk}).display_name)",
     )
     # then
     assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.split() == [str(connection.settings_dict["NAME"]), user.username]
+    assert completed.stdout.splitlines() == [str(connection.settings_dict["NAME"]), user.display_name]
 
 
 def test_killed_worker_is_started_again_for_the_next_use(celery_worker_process):

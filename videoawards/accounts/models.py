@@ -49,6 +49,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Log-in is by email, whatever its case (addresses are stored lower-case)."""
+        return self.get(email=(username or "").strip().lower())
+
     def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)

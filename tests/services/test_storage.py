@@ -1,0 +1,73 @@
+"""Media storage through Django's storage API: a local folder embedded, an S3 server in CI."""
+
+import pytest
+import requests
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+
+def test_storage_round_trip_saves_reads_and_deletes(list_storage_keys):
+    # given
+    name = default_storage.save("harness/round-trip/hello.txt", ContentFile(b"hello, storage"))
+    # when
+    with default_storage.open(name, "rb") as stored:
+        content = stored.read()
+    keys_while_stored = list_storage_keys("harness")
+    default_storage.delete(name)
+    # then
+    assert content == b"hello, storage"
+    assert keys_while_stored == [name]
+    assert list_storage_keys("harness") == []
+    assert default_storage.exists(name) is False
+
+
+def test_each_test_starts_with_empty_storage(list_storage_keys):
+    # given a previous test that left a file behind
+    default_storage.save("harness/left-behind.txt", ContentFile(b"x"))
+    # then the next test sees none of it (checked by the test after this one, too)
+    assert list_storage_keys("harness") == ["harness/left-behind.txt"]
+
+
+def test_storage_left_behind_by_an_earlier_test_is_gone(list_storage_keys):
+    # then
+    assert list_storage_keys("harness") == []
+
+
+def test_saved_object_is_private_on_s3(s3_client, s3_bucket, settings):
+    # given
+    name = default_storage.save("harness/private.txt", ContentFile(b"only with a signature"))
+    endpoint = settings.STORAGES["default"]["OPTIONS"]["endpoint_url"].rstrip("/")
+    # when
+    anonymous = requests.get(f"{endpoint}/{s3_bucket}/{name}", timeout=10)
+    signed = requests.get(default_storage.url(name), timeout=10)
+    # then
+    assert anonymous.status_code == 403
+    assert signed.status_code == 200
+    assert signed.content == b"only with a signature"
+
+
+def test_s3_client_sees_what_the_storage_saved(s3_client, s3_bucket):
+    # given
+    name = default_storage.save("harness/listed.txt", ContentFile(b"1234"))
+    # when
+    listing = s3_client.list_objects_v2(Bucket=s3_bucket, Prefix="harness/")
+    # then
+    assert [(item["Key"], item["Size"]) for item in listing["Contents"]] == [(name, 4)]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_environment_reads_what_the_test_stored(celery_worker_process):
+    # given
+    name = default_storage.save("harness/for-the-worker.txt", ContentFile(b"shared media"))
+    # when
+    completed = celery_worker_process.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.core.files.storage import default_storage; "
+        f"print(default_storage.open({name!r}).read().decode())",
+    )
+    # then
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == ["shared media"]
