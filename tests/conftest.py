@@ -137,6 +137,8 @@ def _make_s3_client():
 @pytest.fixture(scope="session")
 def _s3_session_client():
     """The client the harness itself uses; creates the session's bucket on a test server."""
+    if _s3_options() is None:
+        pytest.skip("needs STORAGE_BACKEND=s3")
     client = _make_s3_client()
     bucket = _s3_options()["bucket_name"]
     if _s3_is_disposable():

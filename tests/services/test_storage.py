@@ -21,16 +21,21 @@ def test_storage_round_trip_saves_reads_and_deletes(list_storage_keys):
     assert default_storage.exists(name) is False
 
 
-def test_each_test_starts_with_empty_storage(list_storage_keys):
-    # given a previous test that left a file behind
-    default_storage.save("harness/left-behind.txt", ContentFile(b"x"))
-    # then the next test sees none of it (checked by the test after this one, too)
-    assert list_storage_keys("harness") == ["harness/left-behind.txt"]
-
-
-def test_storage_left_behind_by_an_earlier_test_is_gone(list_storage_keys):
+def test_storage_keys_lists_nested_files_under_a_folder_only(list_storage_keys):
+    # given
+    default_storage.save("harness/kept/a.txt", ContentFile(b"a"))
+    default_storage.save("harness/kept/deeper/b.txt", ContentFile(b"b"))
+    # when
+    missing = list_storage_keys("harness/missing")
+    kept = list_storage_keys("harness/kept/")
     # then
-    assert list_storage_keys("harness") == []
+    assert missing == []
+    assert kept == ["harness/kept/a.txt", "harness/kept/deeper/b.txt"]
+
+
+def test_each_test_starts_with_empty_storage(list_storage_keys):
+    # then: files saved by the tests before this one are gone
+    assert list_storage_keys() == []
 
 
 def test_saved_object_is_private_on_s3(s3_client, s3_bucket, settings):
