@@ -8,6 +8,7 @@ test database, the broker and the storage, and helpers to look into that storage
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -103,20 +104,24 @@ def _fast_passwords(settings):
 def _private_media(settings, tmp_path, request):
     """Each test gets its own local media folder, or an empty bucket on a test S3 server."""
     if settings.STORAGE_BACKEND == "local":
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
-            },
-        }
-        settings.MEDIA_ROOT = str(tmp_path / "media")
+        _use_local_media(settings, tmp_path / "media")
     elif _s3_is_disposable():
         client = request.getfixturevalue("_s3_session_client")
         _empty_bucket(client, _s3_options()["bucket_name"])
 
 
 # --- Storage ------------------------------------------------------------------------
+
+
+def _use_local_media(settings, folder: Path) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder), "base_url": None},
+        },
+    }
+    settings.MEDIA_ROOT = str(folder)
 
 
 def _make_s3_client():
@@ -302,19 +307,18 @@ class CeleryWorkerProcess:
         return self._process.wait(timeout=timeout)
 
     def stop(self) -> None:
-        """Warm shutdown, then a kill if it takes too long; no pool process is left behind."""
+        """Cold shutdown (running tasks are not waited for), then a kill if it takes too long.
+
+        No pool process is left behind.
+        """
         if self._process is None:
             return
         if self.alive:
-            self.kill(signal.SIGTERM)
-            try:
+            self.kill(signal.SIGQUIT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.wait(timeout=20)
 
     def restart(self) -> None:
@@ -351,6 +355,8 @@ class CeleryWorkerProcess:
 
 @pytest.fixture(scope="session")
 def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[CeleryWorkerProcess]:
+    """One worker per test session (per xdist process: with Redis, run worker tests without -n,
+    as every session's worker consumes the same queues)."""
     from django.db import connections
 
     var_dir = SESSION_DIR / "worker-var"
@@ -379,7 +385,9 @@ def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[Celer
 
 
 @pytest.fixture
-def celery_worker_process(request, _celery_worker_session, settings) -> CeleryWorkerProcess:
+def celery_worker_process(
+    request, _celery_worker_session, settings
+) -> Iterator[CeleryWorkerProcess]:
     """A running worker with empty queues, sharing this test's database and storage.
 
     The test must be `@pytest.mark.worker` and `@pytest.mark.django_db(transaction=True)`:
@@ -401,13 +409,6 @@ def celery_worker_process(request, _celery_worker_session, settings) -> CeleryWo
     if settings.STORAGE_BACKEND == "local":
         shutil.rmtree(worker.media_root, ignore_errors=True)
         worker.media_root.mkdir()
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(worker.media_root), "base_url": None},
-            },
-        }
-        settings.MEDIA_ROOT = str(worker.media_root)
+        _use_local_media(settings, worker.media_root)
     yield worker
     purge_broker_queues()

@@ -37,7 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -109,7 +109,7 @@ class EntryFactory(factory.django.DjangoModelFactory):
     description = "Rayleigh scattering with a torch and a glass of milky water."
 
     @factory.post_generation
-    def creators(obj, create, extracted, **kwargs):  # noqa: N805
+    def creators(obj, create, extracted, **kwargs):
         if not create:
             return
         for user in extracted or [ParticipantFactory()]:

@@ -25,7 +25,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         data = exc.detail
         if isinstance(data, dict):
-            messages = [f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in data.items()]
+            messages = [
+                f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
+                for k, v in data.items()
+            ]
             response.data = {"detail": " ".join(messages), "code": "invalid", "fields": data}
         else:
             response.data = {"detail": " ".join(map(str, data)), "code": "invalid", "fields": {}}

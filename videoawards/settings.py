@@ -20,7 +20,7 @@ if (BASE_DIR / ".env").is_file():
 VAR_DIR = Path(env("VIDEOAWARDS_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-_DEV_SECRET = "django-insecure-embedded-default-only-never-use-in-production"
+_DEV_SECRET = "django-insecure-embedded-default-only-never-use-in-production"  # noqa: S105 (refused below when DEBUG is off)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=_DEV_SECRET)
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
     from django.core.exceptions import ImproperlyConfigured
@@ -118,7 +118,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # How long an email verification link stays valid.
-EMAIL_VERIFICATION_MAX_AGE = env.int("VIDEOAWARDS_EMAIL_VERIFICATION_MAX_AGE", default=3 * 24 * 3600)
+EMAIL_VERIFICATION_MAX_AGE = env.int(
+    "VIDEOAWARDS_EMAIL_VERIFICATION_MAX_AGE", default=3 * 24 * 3600
+)
 # django-ratelimit rates for log-in (page and API token) and for forms that send email
 # (sign-up, resend verification, password reset). Per IP is generous: a classroom shares one.
 ACCOUNTS_LOGIN_RATE_PER_IP = env("VIDEOAWARDS_LOGIN_RATE_PER_IP", default="10/m")
@@ -191,6 +193,24 @@ VIDEOAWARDS_MAX_DURATION_SECONDS = env.int("VIDEOAWARDS_MAX_DURATION_SECONDS", d
 VIDEOAWARDS_FFMPEG = env("VIDEOAWARDS_FFMPEG", default="")
 VIDEOAWARDS_FFPROBE = env("VIDEOAWARDS_FFPROBE", default="")
 
+# --- Media pipeline (transcoding/) --------------------------------------------
+# Tuning knobs (not read from the environment; override in code or tests if needed).
+# Upload parts: 8-16 MiB suits phones on shaky connections; S3 needs >= 5 MiB.
+TRANSCODING_PART_SIZE = 8 * 1024**2
+TRANSCODING_PART_URL_SECONDS = 900
+TRANSCODING_PART_URL_BATCH = 100
+TRANSCODING_UPLOAD_EXPIRY_SECONDS = 24 * 3600
+TRANSCODING_UPLOAD_CREATE_RATE = "30/h"
+# A file that kills the worker every time ends failed after this many deliveries.
+TRANSCODING_MAX_DELIVERIES = 5
+# Fairness: at most this many of one owner's assets are queued or processing at once.
+TRANSCODING_MAX_QUEUED_PER_OWNER = 2
+# A processing asset with no sign of life for this long is queued again by the sweeper.
+TRANSCODING_STALE_SECONDS = 15 * 60
+# Dotted path of f(user, asset) -> bool deciding who may play an asset.
+TRANSCODING_PLAYBACK_AUTHORIZER = "transcoding.selectors.owner_or_staff_may_play"
+TRANSCODING_PLAYBACK_URL_SECONDS = 3600
+
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -227,7 +247,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "transcoding-abort-stale-uploads": {
+        "task": "transcoding.abort_stale_uploads",
+        "schedule": 3600.0,
+    },
+    "transcoding-sweep-stale-assets": {
+        "task": "transcoding.sweep_stale_assets",
+        "schedule": 300.0,
+    },
+}
 
 # --- API ----------------------------------------------------------------------
 REST_FRAMEWORK = {

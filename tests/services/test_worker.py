@@ -17,9 +17,7 @@ def test_worker_answers_remote_control_ping_over_the_broker(celery_worker_proces
     # when
     replies = app.control.ping(destination=[worker.hostname], timeout=5)
     # then
-    assert len(replies) == 1
-    [(hostname, answer)] = replies[0].items()
-    assert answer == {"ok": "pong"}
+    assert replies == [{worker.hostname: {"ok": "pong"}}]
 
 
 def test_worker_consumes_a_task_sent_through_the_broker(celery_worker_process):
@@ -39,11 +37,13 @@ def test_worker_environment_sees_rows_the_test_committed(celery_worker_process):
         "--no-imports",
         "-c",
         "from django.db import connection; from videoawards.accounts.models import User; "
-        f"print(connection.settings_dict['NAME']); print(User.objects.get(pk={user.pk}).display_name)",
+        "print(connection.settings_dict['NAME']); "
+        f"print(User.objects.get(pk={user.pk}).display_name)",
     )
     # then
     assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.splitlines() == [str(connection.settings_dict["NAME"]), user.display_name]
+    test_database = str(connection.settings_dict["NAME"])
+    assert completed.stdout.splitlines() == [test_database, user.display_name]
 
 
 def test_killed_worker_is_started_again_for_the_next_use(celery_worker_process):

@@ -46,7 +46,9 @@ class Workshop(models.Model):
         verbose_name = _("workshop")
         verbose_name_plural = _("workshops")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="workshop_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="workshop_ends_after_start"
+            ),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="workshop_capacity_positive"),
             models.CheckConstraint(
                 condition=Q(registration_deadline__lte=F("ends_at")),

@@ -1,0 +1,89 @@
+"""Reads of the media pipeline: who may see what, and an upload's state."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils.module_loading import import_string
+
+from transcoding import storage
+from transcoding.models import Caption, MediaAsset, Rendition, UploadSession
+from transcoding.storage import StoredPart
+
+
+def owner_or_staff_may_play(user, asset: MediaAsset) -> bool:
+    """The default playback rule; challenges register a richer one in settings."""
+    if not user.is_authenticated:
+        return False
+    return user.pk == asset.owner_id or user.is_staff
+
+
+def may_play(*, user, asset: MediaAsset) -> bool:
+    authorizer = import_string(settings.TRANSCODING_PLAYBACK_AUTHORIZER)
+    return bool(authorizer(user, asset))
+
+
+def upload_for_owner(*, upload_id: uuid.UUID, owner) -> UploadSession | None:
+    """The upload when owner started it; None for everyone else (they get a 404)."""
+    if not owner.is_authenticated:
+        return None
+    return UploadSession.objects.filter(pk=upload_id, owner=owner).first()
+
+
+def asset_with_outputs(*, asset_id: uuid.UUID) -> MediaAsset | None:
+    return (
+        MediaAsset.objects.filter(pk=asset_id)
+        .prefetch_related(
+            Prefetch("renditions", queryset=Rendition.objects.order_by("height")),
+            Prefetch("captions", queryset=Caption.objects.order_by("language")),
+        )
+        .first()
+    )
+
+
+def playable_renditions(asset: MediaAsset) -> list[Rendition]:
+    """Renditions of the version being played (uses the prefetch when there is one)."""
+    return [r for r in asset.renditions.all() if r.version == asset.ready_version]
+
+
+def stored_parts(*, session: UploadSession) -> list[StoredPart]:
+    """The parts the storage holds, so a client can resume where it stopped."""
+    if session.status != UploadSession.Status.OPEN:
+        return []
+    if storage.is_s3():
+        return storage.list_s3_parts(key=session.storage_key, s3_upload_id=session.s3_upload_id)
+    return [
+        StoredPart(number=p.number, size=p.size, etag=p.etag)
+        for p in session.parts.order_by("number")
+    ]
+
+
+@dataclass(frozen=True)
+class UploadState:
+    session: UploadSession
+    parts: list[StoredPart]
+    part_urls: dict[int, str] = field(default_factory=dict)
+
+
+def upload_state(*, session: UploadSession) -> UploadState:
+    """Stored parts plus fresh URLs for the next batch of missing ones."""
+    parts = stored_parts(session=session)
+    if session.status != UploadSession.Status.OPEN:
+        return UploadState(session=session, parts=parts)
+    have = {p.number for p in parts if p.size == session.expected_part_size(p.number)}
+    missing = [n for n in range(1, session.part_count + 1) if n not in have]
+    batch = missing[: settings.TRANSCODING_PART_URL_BATCH]
+    urls = storage.sign_part_urls(
+        upload_id=session.id,
+        key=session.storage_key,
+        s3_upload_id=session.s3_upload_id,
+        numbers=batch,
+    )
+    return UploadState(session=session, parts=parts, part_urls=urls)
+
+
+def stale_open_uploads(*, now) -> QuerySet[UploadSession]:
+    return UploadSession.objects.filter(status=UploadSession.Status.OPEN, expires_at__lt=now)

@@ -1,0 +1,37 @@
+"""Writes of the media pipeline (split by subject; import from here)."""
+
+from transcoding.services.captions import add_caption
+from transcoding.services.processing import (
+    TransientProcessingError,
+    fail_after_retries,
+    fail_asset,
+    process_asset,
+    queue_waiting_assets,
+    retranscode_asset,
+    retranscode_assets,
+    sweep_stale_assets,
+)
+from transcoding.services.uploads import (
+    abort_stale_uploads,
+    abort_upload,
+    complete_upload,
+    create_upload,
+    store_local_part,
+)
+
+__all__ = [
+    "TransientProcessingError",
+    "abort_stale_uploads",
+    "abort_upload",
+    "add_caption",
+    "complete_upload",
+    "create_upload",
+    "fail_after_retries",
+    "fail_asset",
+    "process_asset",
+    "queue_waiting_assets",
+    "retranscode_asset",
+    "retranscode_assets",
+    "store_local_part",
+    "sweep_stale_assets",
+]

@@ -1,0 +1,41 @@
+"""Thin Celery tasks: fetch by id, call a service. Names are stable; the settings route
+``transcoding.transcode_*`` to the ``transcode`` queue and the rest to ``default``.
+"""
+
+from __future__ import annotations
+
+from celery import Task, shared_task
+
+from transcoding import services
+
+
+class _TranscodeTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        # Out of retries (or a bug): the asset ends failed instead of staying "processing".
+        services.fail_after_retries(asset_id=args[0], task_id=task_id)
+
+
+@shared_task(
+    name="transcoding.transcode_asset",
+    bind=True,
+    base=_TranscodeTask,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(services.TransientProcessingError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=3,
+)
+def transcode_asset(self, asset_id: str) -> None:
+    services.process_asset(asset_id=asset_id, task_id=self.request.id)
+
+
+@shared_task(name="transcoding.abort_stale_uploads")
+def abort_stale_uploads() -> int:
+    return services.abort_stale_uploads()
+
+
+@shared_task(name="transcoding.sweep_stale_assets")
+def sweep_stale_assets() -> int:
+    return services.sweep_stale_assets()
