@@ -134,7 +134,7 @@ class CaptionCreateSerializer(serializers.Serializer):
 # --- Payloads ---
 
 
-def _upload_payload(request: Request, state: UploadState) -> dict:
+def upload_payload(request: Request, state: UploadState) -> dict:
     session = state.session
     return {
         "id": session.id,
@@ -193,6 +193,19 @@ def asset_payload(request: Request, asset: MediaAsset) -> dict:
     }
 
 
+def check_upload_rate(request: Request) -> None:
+    """Uploads started per user are limited, whichever endpoint starts them."""
+    if is_ratelimited(
+        request,
+        group="transcoding.create_upload",
+        key="user",
+        rate=settings.TRANSCODING_UPLOAD_CREATE_RATE,
+        method="POST",
+        increment=True,
+    ):
+        raise Throttled(detail=_("Too many uploads. Please wait a while and try again."))
+
+
 def _own_upload(request: Request, upload_id: uuid.UUID) -> UploadSession:
     session = selectors.upload_for_owner(upload_id=upload_id, owner=request.user)
     if session is None:
@@ -227,15 +240,7 @@ class UploadCreateView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        if is_ratelimited(
-            request,
-            group="transcoding.create_upload",
-            key="user",
-            rate=settings.TRANSCODING_UPLOAD_CREATE_RATE,
-            method="POST",
-            increment=True,
-        ):
-            raise Throttled(detail=_("Too many uploads. Please wait a while and try again."))
+        check_upload_rate(request)
         data = UploadCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -248,7 +253,7 @@ class UploadCreateView(APIView):
         except DjangoValidationError as exc:
             raise _rejected(exc) from None
         state = selectors.upload_state(session=session)
-        return Response(_upload_payload(request, state), status=status.HTTP_201_CREATED)
+        return Response(upload_payload(request, state), status=status.HTTP_201_CREATED)
 
 
 class UploadDetailView(APIView):
@@ -261,7 +266,7 @@ class UploadDetailView(APIView):
     )
     def get(self, request: Request, upload_id: uuid.UUID) -> Response:
         session = _own_upload(request, upload_id)
-        return Response(_upload_payload(request, selectors.upload_state(session=session)))
+        return Response(upload_payload(request, selectors.upload_state(session=session)))
 
     @extend_schema(
         operation_id="uploads_abort",

@@ -208,7 +208,7 @@ TRANSCODING_MAX_QUEUED_PER_OWNER = 2
 # A processing asset with no sign of life for this long is queued again by the sweeper.
 TRANSCODING_STALE_SECONDS = 15 * 60
 # Dotted path of f(user, asset) -> bool deciding who may play an asset.
-TRANSCODING_PLAYBACK_AUTHORIZER = "transcoding.selectors.owner_or_staff_may_play"
+TRANSCODING_PLAYBACK_AUTHORIZER = "videoawards.challenges.selectors.may_play_entry_video"
 TRANSCODING_PLAYBACK_URL_SECONDS = 3600
 
 # --- Celery -------------------------------------------------------------------

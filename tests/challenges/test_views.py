@@ -121,7 +121,7 @@ def test_another_participant_gets_404_for_a_draft_entry(client, make_entry):
     assert response.status_code == 404
 
 
-def test_creator_sees_their_draft_with_the_media_block(client, make_entry, creator):
+def test_creator_sees_their_draft_with_its_video_in_the_uploader(client, make_entry, creator):
     # given
     entry = make_entry(state="draft")
     client.force_login(creator)
@@ -129,7 +129,7 @@ def test_creator_sees_their_draft_with_the_media_block(client, make_entry, creat
     response = client.get(entry.get_absolute_url())
     # then
     assert response.status_code == 200
-    assert "Your video: Ready" in response.content.decode()
+    assert f'data-asset-id="{entry.media_asset_id}"' in response.content.decode()
 
 
 def test_my_entries_lists_only_my_entries(client, make_entry, creator):

@@ -16,6 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
+from transcoding import api as media_api
+from transcoding import selectors as media_selectors
+from transcoding.models import MediaAsset
+
 from . import selectors, services
 from .models import Award, Category, Challenge, Entry, EntryState, Phase
 
@@ -153,6 +157,10 @@ class EntryUpdateSerializer(EntryWriteSerializer):
     title = serializers.CharField(max_length=120, required=False)
 
 
+class AttachVideoSerializer(serializers.Serializer):
+    media_asset = serializers.UUIDField(help_text="The id `complete` returned for your upload.")
+
+
 # --- Views --------------------------------------------------------------------
 
 
@@ -278,3 +286,40 @@ class EntryViewSet(
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         return self._move(EntryState.WITHDRAWN)
+
+    @extend_schema(
+        summary="Start uploading the entry's video (within the challenge's limits)",
+        description=(
+            "Same protocol as POST /api/v1/uploads/: PUT the parts, then complete. "
+            "Then attach the media asset with POST /api/v1/entries/{id}/video/."
+        ),
+        request=media_api.UploadCreateSerializer,
+        responses={201: media_api.UploadSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def upload(self, request: Request, pk: str | None = None) -> Response:
+        entry = self._own_entry()
+        media_api.check_upload_rate(request)
+        data = media_api.UploadCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = services.start_entry_upload(entry=entry, by=request.user, **data.validated_data)
+        state = media_selectors.upload_state(session=session)
+        return Response(media_api.upload_payload(request, state), status=201)
+
+    @extend_schema(
+        summary="Make an uploaded video the entry's video",
+        request=AttachVideoSerializer,
+        responses=EntrySerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def video(self, request: Request, pk: str | None = None) -> Response:
+        entry = self._own_entry()
+        data = AttachVideoSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        asset = MediaAsset.objects.filter(
+            pk=data.validated_data["media_asset"], owner=request.user
+        ).first()
+        if asset is None:
+            raise serializers.ValidationError({"media_asset": ["No video of yours has this id."]})
+        entry = services.attach_video(entry=entry, asset=asset, by=request.user)
+        return self._respond(entry)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from transcoding.models import MediaAsset
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for
 from videoawards.workshops.models import Workshop
@@ -182,6 +183,15 @@ def user_can_view_entry(*, user: User | AnonymousUser, entry: Entry) -> bool:
         is_moderator_for(user, entry.challenge.provider_network_id)
         or entry.creator_links.filter(user=user).exists()
     )
+
+
+def may_play_entry_video(user: User | AnonymousUser, asset: MediaAsset) -> bool:
+    """The media pipeline's playback rule (TRANSCODING_PLAYBACK_AUTHORIZER): the uploader,
+    staff, and whoever may see the entry the video belongs to."""
+    if user.is_authenticated and (user.pk == asset.owner_id or user.is_staff):
+        return True
+    entry = Entry.objects.select_related("challenge").filter(media_asset=asset).first()
+    return entry is not None and user_can_view_entry(user=user, entry=entry)
 
 
 def entries_with_creators(qs: QuerySet[Entry]) -> QuerySet[Entry]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from transcoding.models import MediaAsset
+from transcoding import services as media_services
+from transcoding.models import MediaAsset, UploadSession
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for, is_organiser_for, is_verified
 
@@ -246,3 +248,62 @@ def submit_entry(*, entry: Entry, by: User) -> Entry:
 
 def withdraw_entry(*, entry: Entry, by: User) -> Entry:
     return transition_entry(entry=entry, to_state=EntryState.WITHDRAWN, by=by)
+
+
+# --- The entry's video ---
+
+
+def _media_limits(challenge: Challenge) -> tuple[int, int]:
+    """(bytes, seconds) a video for this challenge may have: the challenge's, within the site's."""
+    return (
+        min(challenge.max_file_size_bytes, settings.VIDEOAWARDS_MAX_UPLOAD_BYTES),
+        min(challenge.max_duration_seconds, settings.VIDEOAWARDS_MAX_DURATION_SECONDS),
+    )
+
+
+def start_entry_upload(
+    *, entry: Entry, by: User, filename: str, size: int, content_type: str
+) -> UploadSession:
+    """Start an upload of the entry's video within its challenge's limits."""
+    _require_creator(entry=entry, user=by)
+    _require_editable(entry)
+    if not entry.challenge.accepts_entries():
+        raise ValidationError(
+            _("This challenge is not taking entries any more."), code="challenge_closed"
+        )
+    max_bytes, max_seconds = _media_limits(entry.challenge)
+    return media_services.create_upload(
+        owner=by,
+        filename=filename,
+        size=size,
+        content_type=content_type,
+        max_bytes=max_bytes,
+        max_duration_s=max_seconds,
+    )
+
+
+@transaction.atomic
+def attach_video(*, entry: Entry, asset: MediaAsset, by: User) -> Entry:
+    """Make `asset` (uploaded by `by`, within the challenge's limits) the entry's video."""
+    _require_creator(entry=entry, user=by)
+    entry = _lock(entry)
+    _require_editable(entry)
+    if asset.owner_id != by.pk:
+        raise ValidationError(
+            _("You can only use a video you uploaded yourself."), code="not_your_video"
+        )
+    if Entry.objects.filter(media_asset=asset).exclude(pk=entry.pk).exists():
+        raise ValidationError(
+            _("This video already belongs to another entry. Upload it again for this one."),
+            code="video_in_use",
+        )
+    max_bytes, max_seconds = _media_limits(entry.challenge)
+    too_long = (asset.max_duration_s or max_seconds + 1) > max_seconds
+    if too_long or (asset.source_size or 0) > max_bytes:
+        raise ValidationError(
+            _("This video was uploaded with other limits. Upload it again on this entry's page."),
+            code="other_limits",
+        )
+    entry.media_asset = asset
+    entry.save(update_fields=["media_asset", "updated_at"])
+    return entry

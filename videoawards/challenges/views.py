@@ -59,6 +59,9 @@ def entry_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "is_creator": is_creator,
             "can_submit": is_creator
             and EntryState.SUBMITTED in services.ENTRY_TRANSITIONS[entry.state],
+            "can_upload": is_creator and entry.is_editable and entry.challenge.accepts_entries(),
+            # One uploader per entry, so a half-done upload resumes on the right page.
+            "uploader_id": f"entry-{entry.pk}-video",
         },
     )
 

@@ -275,6 +275,25 @@
     }
     return attempt(0).then(function (asset) {
       self.q("asset-input").value = asset.id;
+      return self.attach(asset);
+    });
+  };
+
+  /* With data-attach-url (the entry page), tell the page's owner which asset is theirs. */
+  Uploader.prototype.attach = function (asset) {
+    var url = this.root.dataset.attachUrl;
+    var self = this;
+    if (!url) { return Promise.resolve(asset); }
+    function attempt(n) {
+      return api("POST", url, { media_asset: asset.id }).catch(function (err) {
+        if ((err.status && err.status < 500) || n + 1 >= MAX_TRIES) { throw err; }
+        return sleep(backoff(n)).then(function () { return attempt(n + 1); });
+      });
+    }
+    return attempt(0).then(function () {
+      self.root.dispatchEvent(new CustomEvent("videoawards:asset-attached", {
+        bubbles: true, detail: { assetId: asset.id },
+      }));
       return asset;
     });
   };
