@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ChallengeFactory, OrganiserFactory, ProviderNetworkFactory, UserFactory
+from transcoding.models import MediaAsset
 from videoawards.challenges.models import EntryState
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,20 @@ def test_admin_action_makes_finalists_through_the_service(client, make_entry):
     approved.refresh_from_db()
     draft.refresh_from_db()
     assert (approved.state, draft.state) == (EntryState.FINALIST, EntryState.DRAFT)
+
+
+def test_admin_action_retranscodes_every_video_of_a_challenge(client, make_entry, challenge):
+    # given
+    entries = [make_entry(state="approved"), make_entry(state="draft")]
+    other = make_entry(state="approved", challenge=ChallengeFactory())
+    MediaAsset.objects.update(source_key="uploads/kept/source")
+    client.force_login(OrganiserFactory())
+    # when
+    client.post(
+        reverse("admin:challenges_challenge_changelist"),
+        {"action": "retranscode_videos", "_selected_action": [challenge.pk]},
+    )
+    # then
+    versions = [MediaAsset.objects.get(pk=e.media_asset_id).version for e in entries]
+    other.media_asset.refresh_from_db()
+    assert (versions, other.media_asset.version) == ([2, 2], 1)

@@ -115,6 +115,23 @@ class ChallengeAdmin(OrganiserAdminMixin, admin.ModelAdmin):
         ),
         (_("Limits"), {"fields": ["max_duration_seconds", "max_file_size_bytes"]}),
     ]
+    actions = ["retranscode_videos"]
+
+    @admin.action(
+        description=_("Re-transcode every video of these challenges (after a ladder change)")
+    )
+    def retranscode_videos(self, request: HttpRequest, queryset: QuerySet[Challenge]) -> None:
+        count = services.retranscode_challenge_videos(challenges=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d video queued for a new version.",
+                "%(count)d videos queued for a new version.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("phase"))
     def phase_label(self, obj: Challenge) -> str:

@@ -7,6 +7,7 @@ import enum
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -307,3 +308,10 @@ def attach_video(*, entry: Entry, asset: MediaAsset, by: User) -> Entry:
     entry.media_asset = asset
     entry.save(update_fields=["media_asset", "updated_at"])
     return entry
+
+
+def retranscode_challenge_videos(*, challenges: QuerySet[Challenge]) -> int:
+    """Queue a new version of every entry video of these challenges from its kept original;
+    the current version plays until the new one is ready."""
+    assets = MediaAsset.objects.filter(entry__challenge__in=challenges)
+    return media_services.retranscode_assets(assets=assets)
