@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from celery import Task, shared_task
+from celery.signals import worker_ready
 
 from transcoding import services
 
@@ -39,3 +40,8 @@ def abort_stale_uploads() -> int:
 @shared_task(name="transcoding.sweep_stale_assets")
 def sweep_stale_assets() -> int:
     return services.sweep_stale_assets()
+
+
+@worker_ready.connect
+def _clean_up_after_killed_workers(**kwargs) -> None:
+    services.remove_orphaned_work_dirs()

@@ -210,6 +210,9 @@ TRANSCODING_STALE_SECONDS = 15 * 60
 # Dotted path of f(user, asset) -> bool deciding who may play an asset.
 TRANSCODING_PLAYBACK_AUTHORIZER = "videoawards.challenges.selectors.may_play_entry_video"
 TRANSCODING_PLAYBACK_URL_SECONDS = 3600
+# Where jobs keep temporary files (default: <system temp>/videoawards); needs room for a
+# source and its renditions. Folders of killed workers are removed when a worker starts.
+TRANSCODING_WORK_DIR = env("TRANSCODING_WORK_DIR", default="")
 
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")

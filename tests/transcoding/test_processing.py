@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -194,3 +197,25 @@ def test_time_limits_grow_with_the_length_of_the_video():
     # then
     assert short_soft < long_soft
     assert (short_hard - short_soft, long_hard - long_soft) == (120, 120)
+
+
+def test_work_folders_of_dead_jobs_are_removed_and_live_ones_kept(settings, tmp_path):
+    # given
+    settings.TRANSCODING_WORK_DIR = str(tmp_path)
+    dead = tmp_path / f"asset-{uuid.uuid4()}-pid{_exited_pid()}-abc"
+    live = tmp_path / f"asset-{uuid.uuid4()}-pid{os.getpid()}-def"
+    unrelated = tmp_path / "something-else"
+    for folder in (dead, live, unrelated):
+        (folder / "out").mkdir(parents=True)
+    # when
+    removed = services.remove_orphaned_work_dirs()
+    # then
+    assert removed == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, unrelated.name])
+
+
+def _exited_pid() -> int:
+    """The pid of a process that has exited and been reaped."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid

@@ -8,6 +8,9 @@ publishing, and state changes are fenced by the asset's version and task id.
 from __future__ import annotations
 
 import logging
+import os
+import re
+import shutil
 import tempfile
 import time
 import uuid
@@ -92,6 +95,37 @@ def queue_waiting_assets(*, owner_id: Any) -> list[uuid.UUID]:
 
 
 # --- The pipeline ---
+
+_WORK_DIR = re.compile(r"^asset-[0-9a-f-]+-pid(\d+)-")
+
+
+def work_root() -> Path:
+    """Where jobs keep their temporary files (the source copy and ffmpeg's outputs)."""
+    root = Path(settings.TRANSCODING_WORK_DIR or Path(tempfile.gettempdir()) / "videoawards")
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_orphaned_work_dirs() -> int:
+    """Delete the temporary folders of jobs whose process is gone (a worker killed with
+    SIGKILL cannot clean up after itself); runs when a worker starts."""
+    removed = 0
+    for folder in work_root().iterdir():
+        match = _WORK_DIR.match(folder.name)
+        if match and folder.is_dir() and not _pid_alive(int(match.group(1))):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def _give_up_message() -> str:
@@ -306,7 +340,9 @@ def process_asset(*, asset_id: uuid.UUID, task_id: str | None = None) -> MediaAs
     heartbeat = ProgressWriter(asset, task_id)
     max_duration = asset.max_duration_s or settings.VIDEOAWARDS_MAX_DURATION_SECONDS
     try:
-        with tempfile.TemporaryDirectory(prefix=f"asset-{asset.pk}-") as work:
+        with tempfile.TemporaryDirectory(
+            prefix=f"asset-{asset.pk}-pid{os.getpid()}-", dir=work_root()
+        ) as work:
             source = Path(work) / "source"
             out_dir = Path(work) / "out"
             out_dir.mkdir()

@@ -1,0 +1,97 @@
+"""Transcoding on a real Celery worker process, through the real broker and storage,
+including a worker killed with SIGKILL in the middle of an encode."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import PurePosixPath
+
+import pytest
+
+from tests.factories import ParticipantFactory
+from transcoding import services, storage
+from transcoding.models import MediaAsset
+
+samples = pytest.importorskip("transcoding.media.samples", reason="transcoding.media not there yet")
+
+pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+WAIT_SECONDS = 180
+
+
+def _uploaded_asset(tmp_path, *, seconds: int, width: int, height: int) -> MediaAsset:
+    source = tmp_path / "source.mp4"
+    samples.make_sample_video(source, seconds=seconds, width=width, height=height)
+    asset = MediaAsset.objects.create(owner=ParticipantFactory(), source_key="", max_duration_s=600)
+    key = f"uploads/{asset.pk}/source"
+    storage.upload(source, key, content_type="video/mp4", cache_control="private")
+    MediaAsset.objects.filter(pk=asset.pk).update(source_key=key, source_size=source.stat().st_size)
+    asset.refresh_from_db()
+    return asset
+
+
+def _wait_for(asset: MediaAsset, condition, *, what: str, timeout: float = WAIT_SECONDS):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        asset.refresh_from_db()
+        if condition(asset):
+            return asset
+        time.sleep(0.1)
+    raise AssertionError(f"asset never {what}: {asset.status} {asset.error_message}")
+
+
+def _referenced_keys(asset: MediaAsset) -> set[str]:
+    """Every object the published playlists (and the stills) point at."""
+    keys = {asset.master_playlist_key, asset.poster_key, asset.thumbnail_key} - {""}
+    folder = PurePosixPath(asset.master_playlist_key).parent
+    for rendition in asset.renditions.filter(version=asset.ready_version):
+        keys.add(rendition.playlist_key)
+        playlist_folder = PurePosixPath(rendition.playlist_key).parent
+        for line in storage.read_text(rendition.playlist_key).splitlines():
+            if line.startswith("#EXT-X-MAP:"):
+                keys.add(str(playlist_folder / line.split('URI="', 1)[1].split('"', 1)[0]))
+            elif line and not line.startswith("#"):
+                keys.add(str(playlist_folder / line))
+    master = storage.read_text(asset.master_playlist_key)
+    assert all(
+        str(folder / line) in keys for line in master.splitlines() if line and line[0] != "#"
+    )
+    return keys
+
+
+def test_worker_transcodes_an_uploaded_video_into_hls(celery_worker_process, tmp_path):
+    # given
+    asset = _uploaded_asset(tmp_path, seconds=3, width=640, height=360)
+    # when
+    services.queue_waiting_assets(owner_id=asset.owner_id)
+    # then
+    asset = _wait_for(asset, lambda a: a.status in {"ready", "failed"}, what="finished")
+    assert (asset.status, asset.progress, asset.delivery_count) == ("ready", 1.0, 1)
+    assert set(storage.list_keys(f"media/{asset.pk}/")) == _referenced_keys(asset)
+
+
+def test_a_worker_killed_mid_transcode_twice_loses_nothing_and_leaves_no_orphans(
+    celery_worker_process, tmp_path, settings
+):
+    # given: a video long enough that the encode is still running when the worker dies
+    settings.TRANSCODING_STALE_SECONDS = 1
+    asset = _uploaded_asset(tmp_path, seconds=40, width=1280, height=720)
+    services.queue_waiting_assets(owner_id=asset.owner_id)
+    for _ in range(2):
+        # when: SIGKILL to the worker and its pool while ffmpeg is encoding
+        _wait_for(
+            asset,
+            lambda a: a.status == "processing" and a.progress > 0,
+            what="started encoding",
+        )
+        celery_worker_process.kill(signal.SIGKILL)
+        assert celery_worker_process.wait() == -signal.SIGKILL
+        celery_worker_process.restart()
+        time.sleep(1.5)  # the heartbeat goes stale; beat would now run the sweeper
+        assert services.sweep_stale_assets() == 1
+    # then
+    asset = _wait_for(asset, lambda a: a.status in {"ready", "failed"}, what="finished")
+    assert (asset.status, asset.delivery_count, asset.ready_version) == ("ready", 3, 1)
+    assert set(storage.list_keys(f"media/{asset.pk}/")) == _referenced_keys(asset)
+    assert storage.list_keys(f"media/{asset.pk}/v2/") == []
