@@ -69,6 +69,23 @@ def test_compose_runs_the_whole_production_stack():
     assert set(COMPOSE["services"]) == LONG_RUNNING | {"createbuckets", "migrate"}
 
 
+def test_compose_file_is_valid_against_the_compose_specification():
+    # when: the compose-spec JSON schema vendored by check-jsonschema (no Docker engine here)
+    result = subprocess.run(
+        [
+            Path(sys.executable).with_name("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            ROOT / "docker-compose.yml",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # then
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_every_long_running_service_has_a_healthcheck():
     # then
     missing = sorted(
