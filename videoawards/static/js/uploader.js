@@ -159,30 +159,48 @@
       });
   };
 
+  /* Identifies a file across page loads: its size and a hash of its first and last MiB
+   * (the modification time is not reliable: some browsers report the time it was picked). */
+  function fingerprint(file) {
+    var edge = 1024 * 1024;
+    var subtle = window.crypto && window.crypto.subtle;
+    if (!subtle || !file.arrayBuffer) {
+      return Promise.resolve(file.name + ":" + file.size + ":" + file.lastModified);
+    }
+    var head = file.slice(0, edge);
+    var tail = file.slice(Math.max(edge, file.size - edge));
+    return new Blob([head, tail]).arrayBuffer().then(function (bytes) {
+      return subtle.digest("SHA-256", bytes);
+    }).then(function (digest) {
+      var hex = Array.prototype.map.call(new Uint8Array(digest), function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("");
+      return file.size + ":" + hex;
+    });
+  }
+
   Uploader.prototype.resumeOrCreate = function (file, type) {
     var self = this;
     var saved = this.stored();
-    var sameFile = saved && saved.name === file.name && saved.size === file.size &&
-      saved.lastModified === file.lastModified;
-    if (sameFile) {
-      this.status(this.msg("Resuming"));
-      return api("GET", this.root.dataset.uploadUrl + saved.id + "/").then(function (upload) {
-        if (upload.status === "open") { return upload; }
-        return self.create(file, type);
-      }, function () { return self.create(file, type); });
-    }
-    return this.create(file, type);
+    return fingerprint(file).then(function (print) {
+      if (saved && saved.fingerprint === print) {
+        self.status(self.msg("Resuming"));
+        return api("GET", self.root.dataset.uploadUrl + saved.id + "/").then(function (upload) {
+          if (upload.status === "open") { return upload; }
+          return self.create(file, type, print);
+        }, function () { return self.create(file, type, print); });
+      }
+      return self.create(file, type, print);
+    });
   };
 
-  Uploader.prototype.create = function (file, type) {
+  Uploader.prototype.create = function (file, type, print) {
     var self = this;
     this.status(this.msg("Uploading"));
     return api("POST", this.root.dataset.createUrl, {
       filename: file.name, size: file.size, content_type: type,
     }).then(function (upload) {
-      localStorage.setItem(self.storeKey(), JSON.stringify({
-        id: upload.id, name: file.name, size: file.size, lastModified: file.lastModified,
-      }));
+      localStorage.setItem(self.storeKey(), JSON.stringify({ id: upload.id, fingerprint: print }));
       return upload;
     });
   };
