@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from videoawards.challenges.selectors import homepage_challenges
+from videoawards.challenges.selectors import homepage_challenges, homepage_features
 from videoawards.workshops.selectors import upcoming_workshops
 
 
@@ -15,6 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "challenges": homepage_challenges(),
+            "features": homepage_features(),
             "workshops": upcoming_workshops(limit=6),
         },
     )

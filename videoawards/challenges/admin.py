@@ -18,13 +18,13 @@ from django.utils.translation import ngettext
 from videoawards.accounts.permissions import can_use_admin, is_organiser_for
 
 from . import services
-from .models import Award, Category, Challenge, Entry, EntryCreator, EntryState
+from .models import Award, Category, Challenge, Entry, EntryCreator, EntryState, Feature
 
 
-def _network_id(obj: Challenge | Category | Award | Entry | EntryCreator) -> int | None:
+def _network_id(obj: Challenge | Category | Award | Entry | EntryCreator | Feature) -> int | None:
     if isinstance(obj, Challenge):
         return obj.provider_network_id
-    if isinstance(obj, EntryCreator):
+    if isinstance(obj, EntryCreator | Feature):
         return obj.entry.challenge.provider_network_id
     return obj.challenge.provider_network_id
 
@@ -215,3 +215,16 @@ class EntryAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Make winner (finalists)"))
     def make_winner(self, request, queryset):
         _move_entries(self, request, queryset, EntryState.WINNER)
+
+
+@admin.register(Feature)
+class FeatureAdmin(OrganiserAdminMixin, admin.ModelAdmin):
+    """The homepage's winners: organisers pin, hide and reorder them here."""
+
+    network_field = "entry__challenge__provider_network"
+    organisers_may_add = False  # features come from published results
+    list_display = ["entry", "award", "place", "published_at", "is_pinned", "is_hidden", "position"]
+    list_editable = ["is_pinned", "is_hidden", "position"]
+    list_filter = ["is_pinned", "is_hidden", "award__challenge"]
+    list_select_related = ["entry", "award"]
+    readonly_fields = ["award", "entry", "place", "published_at"]

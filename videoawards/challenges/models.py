@@ -294,3 +294,37 @@ class EntryCreator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.entry}"
+
+
+class Feature(models.Model):
+    """A winning entry on the homepage: made when results are published, then curated.
+
+    Newest first by default; organisers pin, hide or give a position to reorder.
+    """
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("award"), on_delete=models.CASCADE, related_name="features"
+    )
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="features"
+    )
+    place = models.PositiveSmallIntegerField(_("place"), default=1)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower comes first; 0 keeps the newest first.")
+    )
+
+    class Meta:
+        ordering = ["-is_pinned", "position", "-published_at", "place", "pk"]
+        verbose_name = _("homepage feature")
+        verbose_name_plural = _("homepage features")
+        constraints = [
+            models.UniqueConstraint(fields=["award", "entry"], name="feature_once_per_award"),
+            models.CheckConstraint(condition=Q(place__gte=1), name="feature_place_positive"),
+        ]
+        indexes = [models.Index(fields=["is_hidden", "-is_pinned", "position", "-published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry} ({self.award})"

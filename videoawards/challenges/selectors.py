@@ -16,7 +16,7 @@ from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for
 from videoawards.workshops.models import Workshop
 
-from .models import PUBLIC_ENTRY_STATES, Award, Challenge, Entry, EntryCreator, Phase
+from .models import PUBLIC_ENTRY_STATES, Award, Challenge, Entry, EntryCreator, Feature, Phase
 
 # Groups for the challenge list and the API's ?phase= filter.
 OPEN, UPCOMING, PAST = "open", "upcoming", "past"
@@ -204,4 +204,19 @@ def participant_entries(*, user: User) -> QuerySet[Entry]:
         Entry.objects.filter(creator_links__user=user)
         .select_related("challenge", "category", "media_asset")
         .order_by("-created_at", "pk")
+    )
+
+
+def homepage_features(*, limit: int = 8) -> list[Feature]:
+    """Winners for the homepage, curated order, in two queries however many there are."""
+    return list(
+        Feature.objects.filter(
+            is_hidden=False,
+            entry__state__in=PUBLIC_ENTRY_STATES,
+            entry__challenge__is_published=True,
+        )
+        .select_related("award", "award__category", "entry__challenge", "entry__media_asset")
+        .prefetch_related(Prefetch("entry__creators", queryset=_creators_prefetch().queryset))[
+            :limit
+        ]
     )

@@ -16,7 +16,16 @@ from transcoding.models import MediaAsset, UploadSession
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for, is_organiser_for, is_verified
 
-from .models import ENTRY_TRANSITIONS, Category, Challenge, Entry, EntryCreator, EntryState
+from .models import (
+    ENTRY_TRANSITIONS,
+    Award,
+    Category,
+    Challenge,
+    Entry,
+    EntryCreator,
+    EntryState,
+    Feature,
+)
 from .signals import entry_state_changed
 
 
@@ -315,3 +324,49 @@ def retranscode_challenge_videos(*, challenges: QuerySet[Challenge]) -> int:
     the current version plays until the new one is ready."""
     assets = MediaAsset.objects.filter(entry__challenge__in=challenges)
     return media_services.retranscode_assets(assets=assets)
+
+
+# --- Homepage features ---
+
+
+@transaction.atomic
+def feature_winners(*, award: Award, entries: list[Entry], by: User) -> list[Feature]:
+    """Put an award's winners (in order of place) on the homepage; safe to call again.
+
+    Called when results are published; curation (pin, hide, position) is kept on repeats.
+    """
+    if not is_organiser_for(by, award.challenge.provider_network_id):
+        raise PermissionDenied(_("Only organisers of this challenge can publish its winners."))
+    features = []
+    now = timezone.now()  # one moment per award, so its places stay in order
+    for place, entry in enumerate(entries, start=1):
+        if entry.challenge_id != award.challenge_id:
+            raise ValidationError(_("A winner must be an entry of the award's challenge."))
+        feature, _created = Feature.objects.update_or_create(
+            award=award,
+            entry=entry,
+            defaults={"place": place},
+            create_defaults={"place": place, "published_at": now},
+        )
+        features.append(feature)
+    Feature.objects.filter(award=award).exclude(pk__in=[f.pk for f in features]).delete()
+    return features
+
+
+def curate_feature(
+    *,
+    feature: Feature,
+    by: User,
+    is_pinned: bool | None = None,
+    is_hidden: bool | None = None,
+    position: int | None = None,
+) -> Feature:
+    """Pin, hide or move a homepage feature (organisers of the challenge's network)."""
+    if not is_organiser_for(by, feature.award.challenge.provider_network_id):
+        raise PermissionDenied(_("Only organisers of this challenge can change the homepage."))
+    changes = {"is_pinned": is_pinned, "is_hidden": is_hidden, "position": position}
+    fields = [name for name, value in changes.items() if value is not None]
+    for name in fields:
+        setattr(feature, name, changes[name])
+    feature.save(update_fields=fields)
+    return feature
