@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "videoawards.accounts",
     "videoawards.workshops",
     "videoawards.challenges",
+    "videoawards.badges",
     "transcoding",
     "voting",
 ]
@@ -213,6 +214,10 @@ TRANSCODING_PLAYBACK_URL_SECONDS = 3600
 # Where jobs keep temporary files (default: <system temp>/videoawards); needs room for a
 # source and its renditions. Folders of killed workers are removed when a worker starts.
 TRANSCODING_WORK_DIR = env("TRANSCODING_WORK_DIR", default="")
+
+# --- Badges (Open Badges 2.0, hosted verification) -----------------------------
+BADGES_ISSUER_NAME = env("VIDEOAWARDS_BADGES_ISSUER_NAME", default="videoawards")
+BADGES_ISSUER_EMAIL = env("VIDEOAWARDS_BADGES_ISSUER_EMAIL", default="badges@videoawards.invalid")
 
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")

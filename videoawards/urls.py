@@ -20,6 +20,7 @@ urlpatterns = [
     path("workshops/", include("videoawards.workshops.urls")),
     path("challenges/", include("videoawards.challenges.urls")),
     path("media/", include("transcoding.urls")),
+    path("badges/", include("videoawards.badges.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

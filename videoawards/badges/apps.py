@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BadgesConfig(AppConfig):
+    name = "videoawards.badges"
+    label = "badges"
+    verbose_name = _("Badges")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the signal receivers)

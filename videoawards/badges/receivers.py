@@ -1,0 +1,33 @@
+"""Badges issued on events other apps announce (they do not know about badges)."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from videoawards.challenges.models import EntryState
+from videoawards.challenges.signals import entry_state_changed
+
+from . import services
+from .models import BadgeKind
+
+_ENTRY_BADGES = {
+    EntryState.SUBMITTED: BadgeKind.ENTRY_SUBMITTED,
+    EntryState.FINALIST: BadgeKind.FINALIST,
+    EntryState.WINNER: BadgeKind.WINNER,
+}
+
+
+@receiver(entry_state_changed, dispatch_uid="badges.entry_state_changed")
+def badge_for_entry(sender, *, entry, to_state, **kwargs) -> None:
+    kind = _ENTRY_BADGES.get(to_state)
+    if kind is None:
+        return
+    # One badge per entry and kind: resubmitting after changes gives no second one.
+    for creator in entry.creators.all():
+        services.issue_badge(
+            kind=kind,
+            recipient=creator,
+            source=f"entry:{entry.pk}:{kind}",
+            evidence_url=entry.get_absolute_url() if entry.is_public else "",
+            narrative=f"{entry.title} ({entry.challenge.title})",
+        )
