@@ -1,9 +1,10 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
+# Rate-limit counters live in the cache: each test starts with none (autouse fixture).
+from tests.accounts.conftest import _fresh_rate_limits  # noqa: F401
 from tests.factories import (
     OrganiserFactory,
     ParticipantFactory,
@@ -12,14 +13,6 @@ from tests.factories import (
     WorkshopFactory,
 )
 from videoawards.workshops.models import Registration
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ CANCELLED = Registration.Status.CANCELLED
 
 def _register_many(workshop, count):
     return [
-        services.register(workshop=workshop, participant=ParticipantFactory())
-        for _ in range(count)
+        services.register(workshop=workshop, participant=ParticipantFactory()) for _ in range(count)
     ]
 
 

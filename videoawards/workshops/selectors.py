@@ -27,6 +27,7 @@ def published_workshops() -> QuerySet[Workshop]:
             waitlist_count=Count("registrations", filter=Q(registrations__status=WAITLISTED)),
         )
         .annotate(places_left=Greatest(F("capacity") - F("confirmed_count"), Value(0)))
+        .order_by("starts_at", "pk")  # Meta.ordering does not apply to aggregate queries
     )
 
 
