@@ -6,6 +6,7 @@ from django.dispatch import receiver
 
 from videoawards.challenges.models import EntryState
 from videoawards.challenges.signals import entry_state_changed
+from videoawards.workshops.signals import attendance_marked
 
 from . import services
 from .models import BadgeKind
@@ -31,3 +32,18 @@ def badge_for_entry(sender, *, entry, to_state, **kwargs) -> None:
             evidence_url=entry.get_absolute_url() if entry.is_public else "",
             narrative=f"{entry.title} ({entry.challenge.title})",
         )
+
+
+@receiver(attendance_marked, dispatch_uid="badges.attendance_marked")
+def badge_for_workshop(sender, *, registration, attended, **kwargs) -> None:
+    if not attended:
+        return
+    workshop = registration.workshop
+    # One badge per person and workshop, however often attendance is saved.
+    services.issue_badge(
+        kind=BadgeKind.WORKSHOP_ATTENDED,
+        recipient=registration.participant,
+        source=f"workshop:{workshop.pk}",
+        evidence_url=workshop.get_absolute_url(),
+        narrative=workshop.title,
+    )

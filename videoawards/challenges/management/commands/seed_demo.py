@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from videoawards.accounts.models import ProviderNetwork, Role, User
 from videoawards.challenges.models import Award, Category, Challenge
+from videoawards.workshops import services as workshop_services
 from videoawards.workshops.models import Registration, Workshop
 
 # Printed on every start and in README.md: demo data only, never a real account.
@@ -191,17 +192,13 @@ def seed_workshops(
             "is_published": True,
         },
     )
+    # Through the same service as the page, so the places really are taken.
     for participant in participants:
         active = Registration.objects.filter(workshop=on_site, participant=participant).exclude(
             status=Registration.Status.CANCELLED
         )
         if not active.exists():
-            Registration.objects.create(
-                workshop=on_site,
-                participant=participant,
-                status=Registration.Status.CONFIRMED,
-                confirmed_at=now,
-            )
+            workshop_services.register(workshop=on_site, participant=participant)
 
 
 def seed_sample_entries(*, challenge: Challenge, participants: list[User]) -> int:
