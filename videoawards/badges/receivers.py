@@ -6,6 +6,7 @@ from django.dispatch import receiver
 
 from videoawards.challenges.models import EntryState
 from videoawards.challenges.signals import entry_state_changed
+from voting.signals import juror_served
 
 from . import services
 from .models import BadgeKind
@@ -31,3 +32,14 @@ def badge_for_entry(sender, *, entry, to_state, **kwargs) -> None:
             evidence_url=entry.get_absolute_url() if entry.is_public else "",
             narrative=f"{entry.title} ({entry.challenge.title})",
         )
+
+
+@receiver(juror_served, dispatch_uid="badges.juror_served")
+def badge_for_juror(sender, *, round, juror, **kwargs) -> None:
+    # One badge per round served: finishing the reviews and publishing results give one.
+    services.issue_badge(
+        kind=BadgeKind.JUROR,
+        recipient=juror,
+        source=f"round:{round.pk}:juror",
+        narrative=f"{round.name} ({round.challenge.title})",
+    )

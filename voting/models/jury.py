@@ -83,9 +83,7 @@ class JuryMember(models.Model):
     class Meta:
         verbose_name = _("juror")
         verbose_name_plural = _("jurors")
-        constraints = [
-            models.UniqueConstraint(fields=["panel", "juror"], name="jury_member_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["panel", "juror"], name="jury_member_once")]
 
     def __str__(self) -> str:
         return f"{self.juror} @ {self.panel}"
@@ -196,9 +194,10 @@ class RoundEntry(models.Model):
     class Meta:
         verbose_name = _("entry in a round")
         verbose_name_plural = _("entries in a round")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "entry"], name="round_entry_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["round", "entry"], name="round_entry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} in {self.round_id}"
 
 
 class ConflictOfInterest(models.Model):
@@ -222,9 +221,10 @@ class ConflictOfInterest(models.Model):
     class Meta:
         verbose_name = _("conflict of interest")
         verbose_name_plural = _("conflicts of interest")
-        constraints = [
-            models.UniqueConstraint(fields=["juror", "entry"], name="conflict_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["juror", "entry"], name="conflict_once")]
+
+    def __str__(self) -> str:
+        return f"{self.juror_id} ≠ {self.entry_id}"
 
 
 class Assignment(models.Model):
@@ -244,19 +244,18 @@ class Assignment(models.Model):
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         constraints = [
-            models.UniqueConstraint(
-                fields=["round", "entry", "juror"], name="assignment_once"
-            )
+            models.UniqueConstraint(fields=["round", "entry", "juror"], name="assignment_once")
         ]
         indexes = [models.Index(fields=["round", "juror"])]
+
+    def __str__(self) -> str:
+        return f"{self.juror_id} reviews {self.entry_id}"
 
 
 class Review(models.Model):
     """A juror's scores and comment for one assignment; a draft until submitted."""
 
-    assignment = models.OneToOneField(
-        Assignment, on_delete=models.CASCADE, related_name="review"
-    )
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
     comment = models.TextField(_("comment"), blank=True, max_length=4000)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -264,6 +263,9 @@ class Review(models.Model):
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
+
+    def __str__(self) -> str:
+        return f"review of assignment {self.assignment_id}"
 
     @property
     def is_submitted(self) -> bool:
@@ -280,6 +282,7 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
-        constraints = [
-            models.UniqueConstraint(fields=["review", "criterion"], name="score_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="score_once")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.value}"

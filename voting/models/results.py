@@ -57,3 +57,6 @@ class ResultPublication(models.Model):
                 name="one_live_publication_per_challenge",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id} published {self.at:%Y-%m-%d}"

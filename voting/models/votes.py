@@ -135,6 +135,9 @@ class Ballot(models.Model):
             models.UniqueConstraint(fields=["voter", "challenge", "scope"], name="ballot_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.voter_id} used {self.used}"
+
 
 class VoteFlag(models.Model):
     """A pattern worth an organiser's look; found by voting.services.flag_suspicious_votes."""
