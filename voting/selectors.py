@@ -17,6 +17,8 @@ from voting.models import (
     Criterion,
     JuryMember,
     JuryPanel,
+    ResultPublication,
+    ResultSnapshot,
     Review,
     Round,
     RoundEntry,
@@ -152,6 +154,7 @@ class PeerReview:
     juror_name: str
     comment: str
     scores: dict[int, int]
+    named_scores: list[tuple[str, int]]
 
 
 def peer_reviews(*, assignment: Assignment) -> list[PeerReview]:
@@ -166,7 +169,14 @@ def peer_reviews(*, assignment: Assignment) -> list[PeerReview]:
         )
         .exclude(assignment__juror_id=assignment.juror_id)
         .select_related("assignment__juror")
-        .prefetch_related("scores")
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=Score.objects.select_related("criterion").order_by(
+                    "criterion__position", "criterion_id"
+                ),
+            )
+        )
         .order_by("pk")
     )
     return [
@@ -174,6 +184,7 @@ def peer_reviews(*, assignment: Assignment) -> list[PeerReview]:
             juror_name=review.assignment.juror.display_name,
             comment=review.comment,
             scores={score.criterion_id: score.value for score in review.scores.all()},
+            named_scores=[(score.criterion.name, score.value) for score in review.scores.all()],
         )
         for review in reviews
     ]
@@ -349,3 +360,89 @@ def account_vote_count(*, voter: User, challenge: Challenge) -> Counter:
 def panels_with_members(*, challenge: Challenge) -> list[JuryPanel]:
     members = JuryMember.objects.select_related("juror").order_by("juror__display_name", "pk")
     return list(challenge.jury_panels.prefetch_related(Prefetch("memberships", queryset=members)))
+
+
+# --- Results ---------------------------------------------------------------------------
+
+# How many places the public results page lists per award (the finalists).
+PUBLIC_RESULT_ROWS = 3
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    rank: int
+    entry: Entry
+    jury_score: float | None
+    n_reviews: int
+    disagreement: bool
+    public_votes: int
+
+
+@dataclass(frozen=True)
+class AwardResult:
+    award_id: int
+    name: str
+    decided_by: str
+    winner: Entry | None
+    rows: list[RankedRow]
+    unranked: int
+
+
+def published_snapshot(*, challenge: Challenge) -> ResultSnapshot | None:
+    publication = (
+        ResultPublication.objects.filter(challenge=challenge, withdrawn_at__isnull=True)
+        .select_related("snapshot")
+        .first()
+    )
+    if publication is None:
+        return None
+    snapshot = publication.snapshot
+    snapshot.publication = publication
+    return snapshot
+
+
+def snapshot_awards(*, snapshot: ResultSnapshot, rows: int | None) -> list[AwardResult]:
+    """The snapshot's awards with their ranked entries (the first `rows`, or all), in two
+    queries however many entries there are."""
+    awards = snapshot.data["awards"]
+    wanted = {row["entry_id"] for item in awards for row in item["snapshot"]["ranking"][:rows]}
+    from videoawards.challenges.selectors import entries_with_creators
+
+    entries = {
+        entry.pk: entry
+        for entry in entries_with_creators(
+            Entry.objects.filter(pk__in=wanted).select_related("challenge", "media_asset")
+        )
+    }
+    result = []
+    for item in awards:
+        ranked = [
+            RankedRow(
+                rank=row["rank"],
+                entry=entries[row["entry_id"]],
+                jury_score=row["jury_score"],
+                n_reviews=row["n_reviews"],
+                disagreement=row["disagreement"],
+                public_votes=row["public_votes"],
+            )
+            for row in item["snapshot"]["ranking"][:rows]
+            if row["entry_id"] in entries
+        ]
+        result.append(
+            AwardResult(
+                award_id=item["award"],
+                name=item["name"],
+                decided_by=item["decided_by"],
+                winner=entries.get(item["winner"]),
+                rows=ranked,
+                unranked=len(item["snapshot"]["unranked"]),
+            )
+        )
+    return result
+
+
+def published_award(*, snapshot: ResultSnapshot, award_id: int) -> AwardResult | None:
+    for award in snapshot_awards(snapshot=snapshot, rows=PUBLIC_RESULT_ROWS):
+        if award.award_id == award_id:
+            return award
+    return None
