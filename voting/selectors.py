@@ -325,7 +325,9 @@ def tallies_visible(*, challenge: Challenge, policy: VotePolicy, now=None) -> bo
 
 def vote_page_entries(*, challenge: Challenge, voter: User | None) -> list[Entry]:
     """Votable entries with `has_my_vote` and `vote_count` (valid votes), in three queries."""
-    entries = votable_entries(challenge=challenge).select_related("category", "media_asset")
+    entries = votable_entries(challenge=challenge).select_related(
+        "challenge", "category", "media_asset"
+    )
     entries = entries.annotate(
         vote_count=Count("votes", filter=Q(votes__invalidation__isnull=True))
     )
