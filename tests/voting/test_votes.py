@@ -93,7 +93,7 @@ def test_no_votes_outside_the_voting_window(voter, entries, judging_challenge):
     judging_challenge.voting_closes_at = timezone.now() - timedelta(minutes=1)
     judging_challenge.voting_opens_at = timezone.now() - timedelta(hours=2)
     judging_challenge.save(update_fields=["voting_opens_at", "voting_closes_at"])
-    with pytest.raises(ValidationError, match="Voting is not open right now."):
+    with pytest.raises(ValidationError, match="Voting is not open right now"):
         services.cast_vote(voter=voter, entry_id=entries[0].pk)
 
 
