@@ -75,14 +75,20 @@ def challenge_results(*, challenge: Challenge) -> dict[str, Any]:
             tie_breaks=selectors.TIE_BREAKS,
         )
         snapshot = pure_tally.tally(inputs=inputs, method=method)
+        # An entry nobody voted for does not place in a public award.
+        placed = [
+            row.entry_id
+            for row in snapshot.ranking[:FINALISTS_PER_AWARD]
+            if award.decided_by != "public" or row.public_votes > 0
+        ]
         awards.append(
             {
                 "award": award.pk,
                 "name": award.name,
                 "decided_by": award.decided_by,
                 "jury_round": jury_round.pk if jury_round else None,
-                "winner": snapshot.ranking[0].entry_id if snapshot.ranking else None,
-                "finalists": [row.entry_id for row in snapshot.ranking[:FINALISTS_PER_AWARD]],
+                "winner": placed[0] if placed else None,
+                "finalists": placed,
                 "snapshot": snapshot.as_dict(),
             }
         )
