@@ -227,6 +227,12 @@ TRANSCODING_X264_PRESET = env("TRANSCODING_X264_PRESET", default="veryfast")
 BADGES_ISSUER_NAME = env("VIDEOAWARDS_BADGES_ISSUER_NAME", default="videoawards")
 BADGES_ISSUER_EMAIL = env("VIDEOAWARDS_BADGES_ISSUER_EMAIL", default="badges@videoawards.invalid")
 
+# --- Public votes (voting/) ------------------------------------------------------
+# django-ratelimit rates for casting and taking back votes; per address is generous
+# because a school or a family shares one.
+VOTING_RATE_PER_ACCOUNT = env("VIDEOAWARDS_VOTE_RATE_PER_ACCOUNT", default="30/m")
+VOTING_RATE_PER_ADDRESS = env("VIDEOAWARDS_VOTE_RATE_PER_ADDRESS", default="600/m")
+
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):

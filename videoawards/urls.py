@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("videoawards.workshops.api_urls")),
     path("", include("videoawards.challenges.api_urls")),
     path("", include("transcoding.api_urls")),
+    path("", include("voting.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("challenges/", include("videoawards.challenges.urls")),
     path("media/", include("transcoding.urls")),
     path("badges/", include("videoawards.badges.urls")),
+    path("voting/", include("voting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from videoawards.challenges.models import EntryState
 from videoawards.challenges.signals import entry_state_changed
 from videoawards.workshops.signals import attendance_marked
+from voting.signals import juror_served
 
 from . import services
 from .models import BadgeKind
@@ -46,4 +47,15 @@ def badge_for_workshop(sender, *, registration, attended, **kwargs) -> None:
         source=f"workshop:{workshop.pk}",
         evidence_url=workshop.get_absolute_url(),
         narrative=workshop.title,
+    )
+
+
+@receiver(juror_served, dispatch_uid="badges.juror_served")
+def badge_for_juror(sender, *, round, juror, **kwargs) -> None:
+    # One badge per round served: finishing the reviews and publishing results give one.
+    services.issue_badge(
+        kind=BadgeKind.JUROR,
+        recipient=juror,
+        source=f"round:{round.pk}:juror",
+        narrative=f"{round.name} ({round.challenge.title})",
     )
