@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
+from videoawards.accounts.signals import consent_withdrawn
 from videoawards.challenges.models import EntryState
 from videoawards.challenges.signals import entry_state_changed
 
@@ -31,3 +32,9 @@ def badge_for_entry(sender, *, entry, to_state, **kwargs) -> None:
             evidence_url=entry.get_absolute_url() if entry.is_public else "",
             narrative=f"{entry.title} ({entry.challenge.title})",
         )
+
+
+@receiver(consent_withdrawn, dispatch_uid="badges.consent_withdrawn")
+def hide_portfolio(sender, *, user, **kwargs) -> None:
+    """Without a guardian's consent nothing of the person is public, their portfolio neither."""
+    services.set_portfolio_public(user=user, is_public=False)
