@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 
 from transcoding import storage
 from transcoding.models import MediaAsset, UploadSession
@@ -123,6 +124,8 @@ def erase_account(*, user: User) -> StoredMedia:
     )
     media = _stored_media(user=user, assets=assets)
     account_erasing.send(sender=User, user=user)
+    # Upload records go before their assets (a completed upload must name its asset).
+    UploadSession.objects.filter(Q(owner=user) | Q(asset__in=assets)).delete()
     MediaAsset.objects.filter(pk__in=[asset.pk for asset in assets]).delete()
     user.delete()
 
