@@ -128,6 +128,18 @@ ACCOUNTS_LOGIN_RATE_PER_IP = env("VIDEOAWARDS_LOGIN_RATE_PER_IP", default="10/m"
 ACCOUNTS_LOGIN_RATE_PER_EMAIL = env("VIDEOAWARDS_LOGIN_RATE_PER_EMAIL", default="5/m")
 ACCOUNTS_EMAIL_RATE_PER_IP = env("VIDEOAWARDS_EMAIL_RATE_PER_IP", default="60/h")
 ACCOUNTS_EMAIL_RATE_PER_EMAIL = env("VIDEOAWARDS_EMAIL_RATE_PER_EMAIL", default="5/h")
+# Guardian consent (GDPR Art. 8): the age of digital consent for countries without their
+# own rule (13 to 16), how long a guardian's confirm-or-decline link works, and how often a
+# participant may email their guardian again.
+ACCOUNTS_DEFAULT_CONSENT_AGE = env.int("VIDEOAWARDS_DEFAULT_CONSENT_AGE", default=16)
+if not 13 <= ACCOUNTS_DEFAULT_CONSENT_AGE <= 16:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("VIDEOAWARDS_DEFAULT_CONSENT_AGE must be between 13 and 16.")
+ACCOUNTS_GUARDIAN_LINK_MAX_AGE = env.int(
+    "VIDEOAWARDS_GUARDIAN_LINK_MAX_AGE", default=14 * 24 * 3600
+)
+ACCOUNTS_GUARDIAN_EMAIL_RATE = env("VIDEOAWARDS_GUARDIAN_EMAIL_RATE", default="3/h")
 
 # --- Email -----------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
+from videoawards.accounts.signals import consent_withdrawn
 from videoawards.challenges.models import EntryState
 from videoawards.challenges.signals import entry_state_changed
 from videoawards.workshops.signals import attendance_marked
@@ -59,3 +60,9 @@ def badge_for_juror(sender, *, round, juror, **kwargs) -> None:
         source=f"round:{round.pk}:juror",
         narrative=f"{round.name} ({round.challenge.title})",
     )
+
+
+@receiver(consent_withdrawn, dispatch_uid="badges.consent_withdrawn")
+def hide_portfolio(sender, *, user, **kwargs) -> None:
+    """Without a guardian's consent nothing of the person is public, their portfolio neither."""
+    services.set_portfolio_public(user=user, is_public=False)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from transcoding.models import MediaAsset
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for
+from videoawards.accounts.selectors import users_lacking_consent
 from videoawards.workshops.models import Workshop
 
 from .models import PUBLIC_ENTRY_STATES, Award, Challenge, Entry, EntryCreator, Feature, Phase
@@ -63,6 +64,19 @@ def homepage_challenges() -> QuerySet[Challenge]:
     return challenges_in_group(group=OPEN)
 
 
+def public_entry_q(prefix: str = "") -> Q:
+    """Entries anyone may see: moderated into a public state, in a published challenge,
+    and made only by people who may appear in public (a guardian agreed where needed;
+    withdrawing consent hides the entry again). `prefix` reaches an entry from another
+    model, e.g. "entry__"."""
+    lacking_consent = EntryCreator.objects.filter(
+        entry=OuterRef(f"{prefix}pk"), user__in=users_lacking_consent()
+    )
+    return Q(
+        **{f"{prefix}state__in": PUBLIC_ENTRY_STATES, f"{prefix}challenge__is_published": True}
+    ) & ~Exists(lacking_consent)
+
+
 def _creators_prefetch() -> Prefetch:
     # Display names only: nothing else about a creator leaves this module for the pages.
     return Prefetch(
@@ -77,7 +91,7 @@ def challenge_with_details(*, slug: str) -> Challenge:
     `challenge.public_entries`, workshops in `challenge.published_workshops`.
     """
     public_entries = (
-        Entry.objects.filter(state__in=PUBLIC_ENTRY_STATES)
+        Entry.objects.filter(public_entry_q())
         .select_related("category")
         .prefetch_related(_creators_prefetch())
         .order_by("title", "pk")
@@ -163,7 +177,7 @@ def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
     organisers see every entry, network ones the entries of their network's challenges.
     """
     qs = Entry.objects.select_related("challenge", "category", "media_asset")
-    visible = Q(state__in=PUBLIC_ENTRY_STATES, challenge__is_published=True)
+    visible = public_entry_q()
     if user.is_authenticated:
         if is_moderator_for(user, None):  # platform-wide
             return qs
@@ -175,7 +189,7 @@ def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
 
 def user_can_view_entry(*, user: User | AnonymousUser, entry: Entry) -> bool:
     """The object-level check behind visible_entries, for one entry already loaded."""
-    if entry.is_public and entry.challenge.is_published:
+    if Entry.objects.filter(public_entry_q(), pk=entry.pk).exists():
         return True
     if not user.is_authenticated:
         return False
@@ -210,11 +224,7 @@ def participant_entries(*, user: User) -> QuerySet[Entry]:
 def homepage_features(*, limit: int = 8) -> list[Feature]:
     """Winners for the homepage, curated order, in two queries however many there are."""
     return list(
-        Feature.objects.filter(
-            is_hidden=False,
-            entry__state__in=PUBLIC_ENTRY_STATES,
-            entry__challenge__is_published=True,
-        )
+        Feature.objects.filter(public_entry_q("entry__"), is_hidden=False)
         .select_related("award", "award__category", "entry__challenge", "entry__media_asset")
         .prefetch_related(Prefetch("entry__creators", queryset=_creators_prefetch().queryset))[
             :limit
