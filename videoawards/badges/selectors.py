@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from videoawards.accounts.models import User
-from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Entry
+from videoawards.challenges.models import Entry
+from videoawards.challenges.selectors import public_entries_q
 
 from .models import Assertion, Portfolio
 
@@ -24,5 +25,5 @@ def portfolio_entries(*, user: User, public_only: bool) -> QuerySet[Entry]:
     """The person's entries: all for themselves, only published ones for visitors."""
     qs = Entry.objects.filter(creator_links__user=user).select_related("challenge", "media_asset")
     if public_only:
-        qs = qs.filter(state__in=PUBLIC_ENTRY_STATES, challenge__is_published=True)
+        qs = qs.filter(public_entries_q())
     return qs.order_by("-created_at", "pk")
