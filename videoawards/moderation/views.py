@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,20 +45,30 @@ def _queue_entry(request: HttpRequest, pk: int) -> Entry:
     return get_object_or_404(selectors.decidable_entries(user=request.user), pk=pk)
 
 
-def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
-def _run(request: HttpRequest, action: Callable[[], object], done: str) -> None:
-    """Run a service; show its refusal as a message instead of failing."""
+def _decide(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[forms.Form] | None,
+    act: Callable[[Entry, dict], object],
+    done: str,
+) -> HttpResponse:
+    """A moderator's button: check the form, run the service, say how it went, back to
+    the queue. A refusal by the service becomes a message instead of an error page."""
+    entry = _queue_entry(request, pk)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("moderation:queue")
     try:
-        action()
+        act(entry, form.cleaned_data if form is not None else {})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except PermissionDenied as error:
         messages.error(request, str(error) or _("You are not allowed to do this."))
     else:
-        messages.success(request, done)
+        messages.success(request, done % {"title": entry.title})
+    return redirect("moderation:queue")
 
 
 @login_required
@@ -83,58 +94,46 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @ratelimit(key="user", rate=DECISION_RATE, method="POST", block=True)
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _queue_entry(request, pk)
-    _run(
+    return _decide(
         request,
-        lambda: services.approve_entry(entry=entry, by=request.user, ip_address=client_ip(request)),
-        _("“%(title)s” is approved and public now.") % {"title": entry.title},
+        pk,
+        form_class=None,
+        act=lambda entry, data: services.approve_entry(
+            entry=entry, by=request.user, ip_address=client_ip(request)
+        ),
+        done=_("“%(title)s” is approved and public now."),
     )
-    return redirect("moderation:queue")
 
 
 @require_POST
 @login_required
 @ratelimit(key="user", rate=DECISION_RATE, method="POST", block=True)
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _queue_entry(request, pk)
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect("moderation:queue")
-    _run(
+    return _decide(
         request,
-        lambda: services.reject_entry(
-            entry=entry,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            ip_address=client_ip(request),
+        pk,
+        form_class=RejectForm,
+        act=lambda entry, data: services.reject_entry(
+            entry=entry, by=request.user, reason=data["reason"], ip_address=client_ip(request)
         ),
-        _("“%(title)s” went back to its creators with your reason.") % {"title": entry.title},
+        done=_("“%(title)s” went back to its creators with your reason."),
     )
-    return redirect("moderation:queue")
 
 
 @require_POST
 @login_required
 @ratelimit(key="user", rate=DECISION_RATE, method="POST", block=True)
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _queue_entry(request, pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect("moderation:queue")
-    _run(
+    """Keep, hide or remove a published entry (usually after reports)."""
+    return _decide(
         request,
-        lambda: services.decide_reports(
-            entry=entry,
-            by=request.user,
-            decision=form.cleaned_data["decision"],
-            reason=form.cleaned_data["reason"],
-            ip_address=client_ip(request),
+        pk,
+        form_class=DecisionForm,
+        act=lambda entry, data: services.decide_reports(
+            entry=entry, by=request.user, ip_address=client_ip(request), **data
         ),
-        _("Decision saved for “%(title)s”.") % {"title": entry.title},
+        done=_("Decision saved for “%(title)s”."),
     )
-    return redirect("moderation:queue")
 
 
 def _report_rate_per_ip(group: str, request: HttpRequest) -> str:
