@@ -4,9 +4,16 @@ and a rejected participant reads the reason and resubmits. No page may break the
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import expect
 
-from tests.factories import ChallengeFactory, EntryFactory, ModeratorFactory, ParticipantFactory
+from tests.factories import (
+    ChallengeFactory,
+    EntryFactory,
+    ModeratorFactory,
+    OrganiserFactory,
+    ParticipantFactory,
+)
 from tests.transcoding.factories import published_asset
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,8 +68,6 @@ def open_as(browser, live_server):
 @pytest.fixture
 def setting_up(settings):
     settings.RATELIMIT_ENABLE = True
-    from django.core.cache import cache
-
     cache.clear()
 
 
@@ -156,8 +161,6 @@ def test_participant_reads_the_rejection_reason_and_submits_again(open_as, entry
 
 def test_admin_audit_log_and_uploader_pages_break_no_content_security_policy(open_as, entry):
     # given
-    from tests.factories import OrganiserFactory
-
     organiser = OrganiserFactory(provider_network=None)
     entry.state = "draft"
     entry.save(update_fields=["state"])

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -61,8 +64,6 @@ def test_record_keeps_who_did_what_to_which_object(organiser, challenge):
 
 def test_record_refuses_an_action_name_that_is_not_area_dot_verb(organiser, challenge):
     # when / then
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         services.record(actor=organiser, action="Publish Results", target=challenge)
 
@@ -226,9 +227,6 @@ def test_audit_log_page_makes_the_same_number_of_queries_for_many_events(
     # given
     client = client_for(organiser)
     services.record(actor=ModeratorFactory(), action="entry.approve", target=challenge)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.get(AUDIT)
     with CaptureQueriesContext(connection) as one:
         client.get(AUDIT)

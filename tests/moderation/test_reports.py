@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import ModeratorFactory, ParticipantFactory
 from videoawards.challenges.models import EntryState
+from videoawards.challenges.services import withdraw_entry
 from videoawards.moderation import services
 from videoawards.moderation.models import AuditEvent, Report
 
@@ -264,8 +267,6 @@ def test_reports_are_rate_limited_per_address(make_entry, client_for, settings):
 
 def test_reports_are_rate_limited_per_account_across_addresses(make_entry, settings):
     # given
-    from django.test import Client
-
     settings.MODERATION_REPORT_RATE_PER_ACCOUNT = "2/h"
     entries = [make_entry(state="approved") for _ in range(3)]
     account = ParticipantFactory()
@@ -277,3 +278,40 @@ def test_reports_are_rate_limited_per_account_across_addresses(make_entry, setti
         statuses.append(_report(client, entry).status_code)
     # then
     assert statuses == [302, 302, 429]
+
+
+def test_an_entry_a_moderator_hid_is_listed_until_a_moderator_keeps_it(
+    make_entry, moderator, client_for, client
+):
+    # given
+    entry = _hidden_after_reports(make_entry)
+    moderator_client = client_for(moderator)
+    _decide(moderator_client, entry, "hide", "Shows a classmate's face.")
+    # when
+    listed = moderator_client.get(reverse("moderation:queue")).context["hidden"]
+    _decide(moderator_client, entry, "keep")
+    # then
+    assert list(listed) == [entry]
+    assert _is_public(client, entry)
+    assert list(moderator_client.get(reverse("moderation:queue")).context["hidden"]) == []
+
+
+def test_reports_on_an_entry_withdrawn_meanwhile_leave_the_queue(
+    make_entry, creator, moderator, client_for
+):
+    # given
+    entry = _hidden_after_reports(make_entry)
+    # when
+    withdraw_entry(entry=entry, by=creator)
+    # then
+    response = client_for(moderator).get(reverse("moderation:queue"))
+    assert (list(response.context["reported"]), list(response.context["hidden"])) == ([], [])
+
+
+def test_a_moderator_cannot_decide_about_their_own_entry(make_entry, network):
+    # given
+    own = ModeratorFactory(provider_network=network)
+    entry = make_entry(state="approved", creators=[own])
+    # when / then
+    with pytest.raises(PermissionDenied):
+        services.decide_reports(entry=entry, by=own, decision="keep")

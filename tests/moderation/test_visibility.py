@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.utils import timezone
 
 from tests.factories import (
@@ -134,8 +135,6 @@ def test_unregistered_juror_rule_no_longer_shows_waiting_entries(make_entry, cha
     entry = make_entry(state="submitted")
 
     def everything(user):
-        from django.db.models import Q
-
         return Q()
 
     selectors.register_entry_viewer_rule(everything)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_organiser_for, is_platform_organiser
-from videoawards.challenges.models import Entry, EntryState
+from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Entry, EntryState
 from videoawards.challenges.selectors import entries_with_creators
 
 from .models import AuditEvent, Report
@@ -44,10 +44,13 @@ def entries_waiting(*, user: User) -> QuerySet[Entry]:
 
 def reported_entries(*, user: User) -> QuerySet[Entry]:
     """Published entries with open reports, the oldest report first, each with its open
-    reports in `open_reports` and their number in `open_report_count`."""
+    reports in `open_reports` and their number in `open_report_count`.
+
+    Reports on entries no longer published (withdrawn meanwhile) need no decision."""
     open_reports = Q(reports__decided_at__isnull=True)
     return (
         decidable_entries(user=user)
+        .filter(state__in=PUBLIC_ENTRY_STATES)
         .annotate(
             open_report_count=Count("reports", filter=open_reports),
             first_reported_at=Min("reports__created_at", filter=open_reports),
@@ -68,7 +71,7 @@ def hidden_entries(*, user: User) -> QuerySet[Entry]:
     """Published entries a moderator hid (no open reports left), newest first, to undo."""
     return (
         decidable_entries(user=user)
-        .filter(hidden_at__isnull=False)
+        .filter(state__in=PUBLIC_ENTRY_STATES, hidden_at__isnull=False)
         .exclude(Exists(Report.objects.filter(entry=OuterRef("pk"), decided_at__isnull=True)))
         .order_by("-hidden_at", "pk")
     )
