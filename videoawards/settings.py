@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "videoawards.workshops",
     "videoawards.challenges",
     "videoawards.badges",
+    "videoawards.moderation",
     "transcoding",
     "voting",
 ]
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "videoawards.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "videoawards.urls"
@@ -244,6 +246,12 @@ BADGES_ISSUER_EMAIL = env("VIDEOAWARDS_BADGES_ISSUER_EMAIL", default="badges@vid
 # because a school or a family shares one.
 VOTING_RATE_PER_ACCOUNT = env("VIDEOAWARDS_VOTE_RATE_PER_ACCOUNT", default="30/m")
 VOTING_RATE_PER_ADDRESS = env("VIDEOAWARDS_VOTE_RATE_PER_ADDRESS", default="600/m")
+# --- Moderation -----------------------------------------------------------------
+# Open reports (from different people) that hide a published entry until a moderator decides.
+MODERATION_REPORTS_TO_HIDE = env.int("VIDEOAWARDS_REPORTS_TO_HIDE", default=3)
+# django-ratelimit rates for reports: per IP (a classroom shares one) and per account.
+MODERATION_REPORT_RATE_PER_IP = env("VIDEOAWARDS_REPORT_RATE_PER_IP", default="20/h")
+MODERATION_REPORT_RATE_PER_ACCOUNT = env("VIDEOAWARDS_REPORT_RATE_PER_ACCOUNT", default="10/h")
 
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -321,6 +329,7 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy and Permissions-Policy: see videoawards/security.py.
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from videoawards.accounts.models import ProviderNetwork, Role, User
-from videoawards.challenges.models import Award, Category, Challenge
+from videoawards.challenges.models import Award, Category, Challenge, EntryState
+from videoawards.moderation.services import approve_entry
 from videoawards.workshops import services as workshop_services
 from videoawards.workshops.models import Registration, Workshop
 
@@ -78,6 +79,7 @@ def seed_demo(*, now: datetime | None = None) -> Challenge:
     challenge = seed_challenge(network=network, now=now)
     seed_workshops(network=network, challenge=challenge, participants=participants, now=now)
     seed_sample_entries(challenge=challenge, participants=participants)
+    approve_demo_entries(challenge=challenge, moderator=people[f"moderator@{DEMO_EMAIL_DOMAIN}"])
     return challenge
 
 
@@ -209,3 +211,14 @@ def seed_sample_entries(*, challenge: Challenge, participants: list[User]) -> in
     participant) so the demo has something to play, judge and vote on.
     """
     return 0
+
+
+def approve_demo_entries(*, challenge: Challenge, moderator: User) -> int:
+    """The demo moderator approves demo entries still waiting, so the challenge shows them.
+
+    Through the moderation service, so the demo audit log has the approvals too.
+    """
+    waiting = list(challenge.entries.filter(state=EntryState.SUBMITTED))
+    for entry in waiting:
+        approve_entry(entry=entry, by=moderator, note="Demo entry")
+    return len(waiting)
