@@ -108,8 +108,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        seed_demo(videos=options["videos"])
+        challenge, participants = seed_rows()
+        made = seed_sample_entries(
+            challenge=challenge, participants=participants, videos=options["videos"]
+        )
         self.stdout.write(demo_logins_text())
+        if made and options["videos"] == VIDEOS_QUEUE:
+            self.stdout.write(
+                f"{made} sample videos are queued: the worker makes them playable in a minute."
+            )
 
 
 def demo_logins_text() -> str:
