@@ -214,6 +214,14 @@ TRANSCODING_PLAYBACK_URL_SECONDS = 3600
 # Where jobs keep temporary files (default: <system temp>/videoawards); needs room for a
 # source and its renditions. Folders of killed workers are removed when a worker starts.
 TRANSCODING_WORK_DIR = env("TRANSCODING_WORK_DIR", default="")
+# ffmpeg on untrusted files (transcoding/media/): what a video may be, and the ceilings of
+# one ffmpeg run (address space; CPU seconds per second of video, scaled by picture size).
+TRANSCODING_MAX_DIMENSION = env.int("VIDEOAWARDS_MAX_VIDEO_DIMENSION", default=4096)
+TRANSCODING_MAX_FRAME_RATE = 120
+TRANSCODING_FFMPEG_MEMORY_MB = env.int("TRANSCODING_FFMPEG_MEMORY_MB", default=4096)
+TRANSCODING_CPU_SECONDS_PER_SECOND = 12
+# x264 speed/size trade-off: veryfast suits small worker machines; slower presets shrink files.
+TRANSCODING_X264_PRESET = env("TRANSCODING_X264_PRESET", default="veryfast")
 
 # --- Badges (Open Badges 2.0, hosted verification) -----------------------------
 BADGES_ISSUER_NAME = env("VIDEOAWARDS_BADGES_ISSUER_NAME", default="videoawards")

@@ -11,9 +11,8 @@ import pytest
 
 from tests.factories import ParticipantFactory
 from transcoding import services, storage
+from transcoding.media import samples
 from transcoding.models import MediaAsset
-
-samples = pytest.importorskip("transcoding.media.samples", reason="transcoding.media not there yet")
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
