@@ -68,8 +68,8 @@ def homepage_challenges() -> QuerySet[Challenge]:
 def public_entry_q(prefix: str = "") -> Q:
     """Entries anyone may see: moderated into a public state, not hidden after reports,
     in a published challenge, and made only by people who may appear in public (a
-    guardian agreed where needed; withdrawing consent hides the entry again). `prefix` reaches an entry from another
-    model, e.g. "entry__"."""
+    guardian agreed where needed; withdrawing consent hides the entry again). `prefix`
+    reaches an entry from another model, e.g. "entry__"."""
     lacking_consent = EntryCreator.objects.filter(
         entry=OuterRef(f"{prefix}pk"), user__in=users_lacking_consent()
     )
