@@ -27,6 +27,7 @@ SOURCE_METADATA = {
     "location": LOCATION,
     "com.apple.quicktime.make": "Apple",
     "com.apple.quicktime.model": "iPhone 15",
+    "creation_time": "2024-05-01T10:00:00.000000Z",
 }
 
 
@@ -250,10 +251,11 @@ def test_progress_rises_to_one(hd_clip):
 
 
 def test_outputs_carry_no_source_metadata(hd_clip):
-    # given: the source has a GPS location and the phone's make and model
+    # given: the source has a GPS location, the phone's make and model and when it filmed
     source_tags = outputs.all_tags(outputs.streams_and_format(hd_clip.source))
     assert source_tags["location"] == LOCATION
     assert source_tags["com.apple.quicktime.make"] == "Apple"
+    assert source_tags["creation_time"] == "2024-05-01T10:00:00.000000Z"
     # when
     written = [hd_clip.joined(r.name) for r in hd_clip.output.renditions]
     written += [hd_clip.out_dir / hd_clip.output.poster, hd_clip.out_dir / hd_clip.output.thumbnail]
@@ -356,6 +358,51 @@ def test_vp9_webm_source_is_transcoded_to_h264_and_aac(tmp_path):
     assert (done.probe.video_codec, done.probe.audio_codec) == ("vp9", "opus")
     info = outputs.streams_and_format(done.joined())
     assert [s["codec_name"] for s in info["streams"]] == ["h264", "aac"]
+
+
+def test_limits_grow_with_length_and_picture_size():
+    # given
+    short, long = _probed(1280, 720), _probed(1280, 720, duration_s=100.0)
+    big = _probed(3840, 2160)
+    # when
+    limits = [transcode.limits_for(p) for p in (short, long, big)]
+    # then
+    assert limits[0].cpu_seconds < limits[2].cpu_seconds < limits[1].cpu_seconds
+    assert limits[0].wall_seconds < limits[1].wall_seconds
+
+
+def test_a_transcode_that_burns_through_its_cpu_limit_is_refused_for_good(hd_clip, tmp_path):
+    # given
+    limits = sandbox.ProcessLimits(
+        wall_seconds=120, cpu_seconds=1, memory_bytes=2**32, file_size_bytes=2**30
+    )
+    # when
+    with pytest.raises(errors.MediaRejected) as refused:
+        transcode.transcode(
+            hd_clip.source,
+            tmp_path / "out",
+            probe=hd_clip.probe,
+            rungs=ladder.rungs_for(hd_clip.probe),
+            limits=limits,
+        )
+    # then
+    assert refused.value.code == "too_demanding"
+
+
+def test_a_transcode_past_its_wall_clock_limit_is_worth_another_try(hd_clip, tmp_path):
+    # given
+    limits = sandbox.ProcessLimits(
+        wall_seconds=0.5, cpu_seconds=600, memory_bytes=2**32, file_size_bytes=2**30
+    )
+    # when / then
+    with pytest.raises(errors.MediaProcessingError, match="time"):
+        transcode.transcode(
+            hd_clip.source,
+            tmp_path / "out",
+            probe=hd_clip.probe,
+            rungs=ladder.rungs_for(hd_clip.probe),
+            limits=limits,
+        )
 
 
 # --- The sandbox ---
