@@ -371,6 +371,11 @@ def test_limits_grow_with_length_and_picture_size():
     assert limits[0].wall_seconds < limits[1].wall_seconds
 
 
+def _transcode_again(done: Transcoded, out_dir: Path, limits: sandbox.ProcessLimits) -> None:
+    rungs = ladder.rungs_for(done.probe)
+    transcode.transcode(done.source, out_dir, probe=done.probe, rungs=rungs, limits=limits)
+
+
 def test_a_transcode_that_burns_through_its_cpu_limit_is_refused_for_good(hd_clip, tmp_path):
     # given
     limits = sandbox.ProcessLimits(
@@ -378,13 +383,7 @@ def test_a_transcode_that_burns_through_its_cpu_limit_is_refused_for_good(hd_cli
     )
     # when
     with pytest.raises(errors.MediaRejected) as refused:
-        transcode.transcode(
-            hd_clip.source,
-            tmp_path / "out",
-            probe=hd_clip.probe,
-            rungs=ladder.rungs_for(hd_clip.probe),
-            limits=limits,
-        )
+        _transcode_again(hd_clip, tmp_path / "out", limits)
     # then
     assert refused.value.code == "too_demanding"
 
@@ -396,13 +395,7 @@ def test_a_transcode_past_its_wall_clock_limit_is_worth_another_try(hd_clip, tmp
     )
     # when / then
     with pytest.raises(errors.MediaProcessingError, match="time"):
-        transcode.transcode(
-            hd_clip.source,
-            tmp_path / "out",
-            probe=hd_clip.probe,
-            rungs=ladder.rungs_for(hd_clip.probe),
-            limits=limits,
-        )
+        _transcode_again(hd_clip, tmp_path / "out", limits)
 
 
 # --- The sandbox ---
