@@ -52,6 +52,27 @@ def _wait_for(asset: MediaAsset, condition, *, what: str, timeout: float = WAIT_
     raise AssertionError(f"asset never {what}: {asset.status} {asset.error_message}")
 
 
+def _processes_reading(asset: MediaAsset) -> list[int]:
+    """Pids of the processes (ffmpeg) whose command line names this asset's work folder."""
+    marker = f"asset-{asset.pk}-".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _wait_until_gone(asset: MediaAsset, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while _processes_reading(asset) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_reading(asset) == [], "an ffmpeg outlived its worker"
+
+
 def _referenced_keys(asset: MediaAsset) -> set[str]:
     """Every object the published playlists (and the stills) point at."""
     keys = {asset.master_playlist_key, asset.poster_key, asset.thumbnail_key} - {""}
@@ -89,15 +110,19 @@ def test_a_worker_killed_mid_transcode_twice_loses_nothing_and_leaves_no_orphans
     settings.TRANSCODING_STALE_SECONDS = 1
     asset = _uploaded_asset(tmp_path, seconds=12, width=1280, height=720)
     services.queue_waiting_assets(owner_id=asset.owner_id)
-    for _ in range(2):
+    for delivery in (1, 2):
         # when: SIGKILL to the worker and its pool while ffmpeg is encoding
         _wait_for(
             asset,
-            lambda a: a.status == "processing" and a.progress > 0,
-            what="started encoding",
+            lambda a, delivery=delivery: (
+                a.status == "processing" and a.delivery_count == delivery and a.progress > 0
+            ),
+            what=f"started encoding (delivery {delivery})",
         )
+        assert _processes_reading(asset) != []
         celery_worker_process.kill(signal.SIGKILL)
         assert celery_worker_process.wait() == -signal.SIGKILL
+        _wait_until_gone(asset)  # ffmpeg dies with the worker's pool process
         celery_worker_process.restart()
         time.sleep(1.5)  # the heartbeat goes stale; beat would now run the sweeper
         assert services.sweep_stale_assets() == 1

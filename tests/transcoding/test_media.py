@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from tests.transcoding import outputs
 from transcoding import playlists
-from transcoding.media import errors, ladder, probe, samples, sandbox, transcode
+from transcoding.media import errors, ladder, pipeline, probe, samples, sandbox, transcode
 
 LIMITS = probe.ProbeLimits(max_duration_s=60)
 LOCATION = "+52.5200+013.4000/"
@@ -27,6 +27,7 @@ SOURCE_METADATA = {
     "location": LOCATION,
     "com.apple.quicktime.make": "Apple",
     "com.apple.quicktime.model": "iPhone 15",
+    "creation_time": "2024-05-01T10:00:00.000000Z",
 }
 
 
@@ -59,16 +60,10 @@ class Transcoded:
 
 def _transcode(folder: Path, name: str, **sample_options) -> Transcoded:
     source = samples.make_sample_video(folder / name, **sample_options)
-    result = probe.probe(source, limits=LIMITS)
     out_dir = folder / f"out-{Path(name).stem}"
     progress: list[float] = []
-    output = transcode.transcode(
-        source,
-        out_dir,
-        probe=result,
-        rungs=ladder.rungs_for(result),
-        limits=transcode.limits_for(result),
-        on_progress=progress.append,
+    result, output = pipeline.probe_and_transcode(
+        source, out_dir, max_duration_s=LIMITS.max_duration_s, on_progress=progress.append
     )
     return Transcoded(source, result, output, out_dir, progress)
 
@@ -158,6 +153,7 @@ def test_every_rung_is_even_no_larger_than_the_source_and_keeps_its_shape(width,
 # --- Probe ---
 
 
+@pytest.mark.slow
 def test_probe_reports_a_portrait_phone_video_as_portrait(tmp_path):
     # given: stored 320x240 with a 90° display rotation, as phones film upright
     source = samples.make_sample_video(
@@ -170,6 +166,7 @@ def test_probe_reports_a_portrait_phone_video_as_portrait(tmp_path):
     assert (result.coded_width, result.coded_height, result.is_portrait) == (320, 240, True)
 
 
+@pytest.mark.slow
 def test_probe_reads_codec_pixel_format_frame_rate_and_sound(tmp_path):
     # given
     source = samples.make_sample_video(
@@ -182,6 +179,7 @@ def test_probe_reads_codec_pixel_format_frame_rate_and_sound(tmp_path):
     assert (result.demuxer, result.has_audio, round(result.duration_s)) == ("matroska", True, 1)
 
 
+@pytest.mark.slow
 def test_probe_refuses_a_video_longer_than_the_limit_before_any_transcode(tmp_path):
     # given
     source = samples.make_sample_video(tmp_path / "long.mp4", seconds=5, width=64, height=64)
@@ -199,6 +197,7 @@ def test_probe_refuses_a_video_longer_than_the_limit_before_any_transcode(tmp_pa
 # --- Transcode ---
 
 
+@pytest.mark.slow
 def test_master_playlist_announces_each_rendition_with_real_attributes(hd_clip):
     # given
     master = (hd_clip.out_dir / hd_clip.output.master_playlist).read_text()
@@ -217,6 +216,7 @@ def test_master_playlist_announces_each_rendition_with_real_attributes(hd_clip):
     assert int(variants[1]["BANDWIDTH"]) > int(variants[0]["BANDWIDTH"])
 
 
+@pytest.mark.slow
 def test_codecs_attribute_matches_the_encoded_profile_and_level(hd_clip, tmp_path):
     # given
     rendition = hd_clip.output.renditions[-1]
@@ -227,6 +227,7 @@ def test_codecs_attribute_matches_the_encoded_profile_and_level(hd_clip, tmp_pat
     assert rendition.codecs.split(",")[0] == f"avc1.6400{stream['level']:02x}"
 
 
+@pytest.mark.slow
 def test_renditions_have_the_same_segments_and_keyframes(hd_clip):
     # given
     names = [r.name for r in hd_clip.output.renditions]
@@ -248,6 +249,7 @@ def test_renditions_have_the_same_segments_and_keyframes(hd_clip):
     }
 
 
+@pytest.mark.slow
 def test_progress_rises_to_one(hd_clip):
     # then
     assert hd_clip.progress == sorted(hd_clip.progress)
@@ -255,11 +257,13 @@ def test_progress_rises_to_one(hd_clip):
     assert hd_clip.progress[-1] == 1.0
 
 
+@pytest.mark.slow
 def test_outputs_carry_no_source_metadata(hd_clip):
-    # given: the source has a GPS location and the phone's make and model
+    # given: the source has a GPS location, the phone's make and model and when it filmed
     source_tags = outputs.all_tags(outputs.streams_and_format(hd_clip.source))
     assert source_tags["location"] == LOCATION
     assert source_tags["com.apple.quicktime.make"] == "Apple"
+    assert source_tags["creation_time"] == "2024-05-01T10:00:00.000000Z"
     # when
     written = [hd_clip.joined(r.name) for r in hd_clip.output.renditions]
     written += [hd_clip.out_dir / hd_clip.output.poster, hd_clip.out_dir / hd_clip.output.thumbnail]
@@ -271,6 +275,7 @@ def test_outputs_carry_no_source_metadata(hd_clip):
         assert LOCATION not in found.values()
 
 
+@pytest.mark.slow
 def test_output_files_are_listed_with_their_content_types(hd_clip):
     # when
     files = {f.relative_path: f.content_type for f in hd_clip.output.files}
@@ -285,6 +290,7 @@ def test_output_files_are_listed_with_their_content_types(hd_clip):
     assert files["poster.jpg"] == files["thumbnail.jpg"] == "image/jpeg"
 
 
+@pytest.mark.slow
 def test_poster_and_thumbnail_are_jpeg_stills_of_the_video(hd_clip):
     # when
     poster = outputs.video_stream(outputs.streams_and_format(hd_clip.out_dir / "poster.jpg"))
@@ -294,6 +300,7 @@ def test_poster_and_thumbnail_are_jpeg_stills_of_the_video(hd_clip):
     assert (thumb["codec_name"], thumb["width"], thumb["height"]) == ("mjpeg", 320, 180)
 
 
+@pytest.mark.slow
 def test_portrait_phone_video_stays_portrait_and_upright(tmp_path):
     # when
     done = _transcode(
@@ -306,6 +313,7 @@ def test_portrait_phone_video_stays_portrait_and_upright(tmp_path):
     assert [d for d in stream.get("side_data_list", []) if "rotation" in d] == []
 
 
+@pytest.mark.slow
 def test_odd_sized_4_4_4_video_without_sound_becomes_even_4_2_0_video_only(tmp_path):
     # when
     done = _transcode(
@@ -319,6 +327,7 @@ def test_odd_sized_4_4_4_video_without_sound_becomes_even_4_2_0_video_only(tmp_p
     assert re.fullmatch(r"avc1\.[0-9a-f]{6}", done.output.renditions[0].codecs)
 
 
+@pytest.mark.slow
 def test_ten_bit_video_becomes_eight_bit_high_profile(tmp_path):
     # when
     done = _transcode(tmp_path, "ten.mp4", seconds=1, width=320, height=240, pix_fmt="yuv420p10le")
@@ -327,6 +336,7 @@ def test_ten_bit_video_becomes_eight_bit_high_profile(tmp_path):
     assert (stream["pix_fmt"], stream["profile"]) == ("yuv420p", "High")
 
 
+@pytest.mark.slow
 def test_variable_frame_rate_video_becomes_constant_frame_rate(tmp_path):
     # given: 25 fps with an irregular pattern of frames missing
     done = _transcode(
@@ -342,6 +352,7 @@ def test_variable_frame_rate_video_becomes_constant_frame_rate(tmp_path):
     assert {round(b - a, 3) for a, b in itertools.pairwise(times)} == {round(step, 3)}
 
 
+@pytest.mark.slow
 @needs_encoder("libx265")
 def test_hevc_source_is_transcoded_to_h264(tmp_path):
     # when
@@ -352,6 +363,7 @@ def test_hevc_source_is_transcoded_to_h264(tmp_path):
     assert (stream["codec_name"], stream["width"], stream["height"]) == ("h264", 320, 240)
 
 
+@pytest.mark.slow
 @needs_encoder("libvpx-vp9")
 def test_vp9_webm_source_is_transcoded_to_h264_and_aac(tmp_path):
     # when
@@ -362,6 +374,46 @@ def test_vp9_webm_source_is_transcoded_to_h264_and_aac(tmp_path):
     assert (done.probe.video_codec, done.probe.audio_codec) == ("vp9", "opus")
     info = outputs.streams_and_format(done.joined())
     assert [s["codec_name"] for s in info["streams"]] == ["h264", "aac"]
+
+
+def test_limits_grow_with_length_and_picture_size():
+    # given
+    short, long = _probed(1280, 720), _probed(1280, 720, duration_s=100.0)
+    big = _probed(3840, 2160)
+    # when
+    limits = [transcode.limits_for(p) for p in (short, long, big)]
+    # then
+    assert limits[0].cpu_seconds < limits[2].cpu_seconds < limits[1].cpu_seconds
+    assert limits[0].wall_seconds < limits[1].wall_seconds
+
+
+def _transcode_again(done: Transcoded, out_dir: Path, limits: sandbox.ProcessLimits) -> None:
+    rungs = ladder.rungs_for(done.probe)
+    transcode.transcode(done.source, out_dir, probe=done.probe, rungs=rungs, limits=limits)
+
+
+@pytest.mark.slow
+def test_a_transcode_that_burns_through_its_cpu_limit_is_refused_for_good(hd_clip, tmp_path):
+    # given
+    limits = sandbox.ProcessLimits(
+        wall_seconds=120, cpu_seconds=1, memory_bytes=2**32, file_size_bytes=2**30
+    )
+    # when
+    with pytest.raises(errors.MediaRejected) as refused:
+        _transcode_again(hd_clip, tmp_path / "out", limits)
+    # then
+    assert refused.value.code == "too_demanding"
+
+
+@pytest.mark.slow
+def test_a_transcode_past_its_wall_clock_limit_is_worth_another_try(hd_clip, tmp_path):
+    # given
+    limits = sandbox.ProcessLimits(
+        wall_seconds=0.5, cpu_seconds=600, memory_bytes=2**32, file_size_bytes=2**30
+    )
+    # when / then
+    with pytest.raises(errors.MediaProcessingError, match="time"):
+        _transcode_again(hd_clip, tmp_path / "out", limits)
 
 
 # --- The sandbox ---
@@ -387,6 +439,7 @@ def _running(marker: str) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_sandbox_kills_ffmpeg_at_the_wall_clock_limit():
     # given
     marker = "102x78"
@@ -402,6 +455,7 @@ def test_sandbox_kills_ffmpeg_at_the_wall_clock_limit():
     assert _running(marker) == []
 
 
+@pytest.mark.slow
 def test_sandbox_stops_ffmpeg_at_the_cpu_limit():
     # given
     limits = sandbox.ProcessLimits(
@@ -413,6 +467,7 @@ def test_sandbox_stops_ffmpeg_at_the_cpu_limit():
     assert (completed.timed_out, completed.limit_hit) == (False, "cpu")
 
 
+@pytest.mark.slow
 def test_sandbox_kills_and_reaps_ffmpeg_when_the_caller_fails():
     # given
     marker = "106x78"
@@ -431,6 +486,7 @@ def test_sandbox_kills_and_reaps_ffmpeg_when_the_caller_fails():
     assert _running(marker) == []
 
 
+@pytest.mark.slow
 def test_sandbox_gives_ffmpeg_a_clean_environment(monkeypatch):
     # given
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9/")

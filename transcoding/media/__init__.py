@@ -1,7 +1,10 @@
-"""The ffmpeg core of the media pipeline: probe, ladder, transcode, captions, samples.
+"""The ffmpeg core of the media pipeline, free of the ORM: local paths and plain values in,
+so the Celery task, the ``import_video`` command, benchmarks and tests call the same code.
 
-Pure of the ORM: functions take local paths and plain values, so the Celery task, the
-``import_video`` command, benchmarks and tests all call the same code. ffmpeg and ffprobe
-run as sandboxed subprocesses (see ``sandbox``): local files only, allow-listed demuxers,
-CPU, memory, file-size and wall-clock limits.
+- ``pipeline.probe_and_transcode``: the one call most callers need.
+- ``probe``: ffprobe under limits; refuses what we won't transcode (``MediaRejected``).
+- ``ladder``: which renditions a source gets. ``transcode``: one ffmpeg, every rendition.
+- ``captions``: WebVTT checks. ``samples``: generated test videos.
+- ``sandbox``: how ffmpeg/ffprobe run on untrusted files (local files only, allow-listed
+  demuxers, CPU/memory/file-size/wall-clock limits, killed with their worker).
 """
