@@ -79,6 +79,16 @@ def test_detail_asks_visitors_to_log_in_to_sign_up(workshop):
     assert f'href="/workshops/{workshop.slug}/calendar.ics"' in body
 
 
+def test_detail_links_the_networks_organisers_to_attendance(workshop, organiser, participant):
+    # given
+    link = f'href="{reverse("workshops:attendance", kwargs={"slug": workshop.slug})}"'
+    # when
+    as_organiser = _client(organiser).get(workshop.get_absolute_url()).content.decode()
+    as_participant = _client(participant).get(workshop.get_absolute_url()).content.decode()
+    # then
+    assert (link in as_organiser, link in as_participant) == (True, False)
+
+
 def test_detail_of_an_online_workshop_shows_no_city():
     # given
     workshop = WorkshopFactory(mode=Workshop.Mode.ONLINE, city="")
