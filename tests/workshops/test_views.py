@@ -51,6 +51,15 @@ def test_list_shows_upcoming_published_workshops_with_places_left(workshop, conf
     assert "1 place left" in response.content.decode()
 
 
+def test_list_says_when_registration_has_closed(started_workshop):
+    # when
+    response = _client().get(reverse("workshops:list"))
+    # then
+    body = response.content.decode()
+    assert "Registration closed" in body
+    assert "places left" not in body
+
+
 def test_list_reads_the_same_number_of_queries_however_many_workshops(
     django_assert_num_queries,
 ):
