@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from transcoding.models import MediaAsset
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for
+from videoawards.accounts.selectors import users_lacking_consent
 from videoawards.workshops.models import Workshop
 
 from .models import PUBLIC_ENTRY_STATES, Award, Challenge, Entry, EntryCreator, Feature, Phase
@@ -63,6 +65,23 @@ def homepage_challenges() -> QuerySet[Challenge]:
     return challenges_in_group(group=OPEN)
 
 
+def public_entry_q(prefix: str = "") -> Q:
+    """Entries anyone may see: moderated into a public state, not hidden after reports,
+    in a published challenge, and made only by people who may appear in public (a
+    guardian agreed where needed; withdrawing consent hides the entry again). `prefix`
+    reaches an entry from another model, e.g. "entry__"."""
+    lacking_consent = EntryCreator.objects.filter(
+        entry=OuterRef(f"{prefix}pk"), user__in=users_lacking_consent()
+    )
+    return Q(
+        **{
+            f"{prefix}state__in": PUBLIC_ENTRY_STATES,
+            f"{prefix}hidden_at__isnull": True,
+            f"{prefix}challenge__is_published": True,
+        }
+    ) & ~Exists(lacking_consent)
+
+
 def _creators_prefetch() -> Prefetch:
     # Display names only: nothing else about a creator leaves this module for the pages.
     return Prefetch(
@@ -77,7 +96,7 @@ def challenge_with_details(*, slug: str) -> Challenge:
     `challenge.public_entries`, workshops in `challenge.published_workshops`.
     """
     public_entries = (
-        Entry.objects.filter(state__in=PUBLIC_ENTRY_STATES)
+        Entry.objects.filter(public_entry_q())
         .select_related("category")
         .prefetch_related(_creators_prefetch())
         .order_by("title", "pk")
@@ -155,43 +174,69 @@ def challenge_timeline(*, challenge: Challenge, now: datetime | None = None) -> 
     ]
 
 
-def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
-    """Entries `user` may see: public ones of published challenges for everyone;
-    any state for the entry's creators and for moderators and organisers of its network.
+# Rules other apps register for who else may see entries that are not public (voting:
+# "jurors of the entry's challenge"). A rule takes a logged-in user and returns a Q over
+# Entry, or None when it gives that user nothing. Challenges cannot import voting.
+EntryViewerRule = Callable[[User], Q | None]
+_entry_viewer_rules: list[EntryViewerRule] = []
 
+
+def register_entry_viewer_rule(rule: EntryViewerRule) -> EntryViewerRule:
+    """Let more people see unpublished entries (call from an AppConfig.ready())."""
+    if rule not in _entry_viewer_rules:
+        _entry_viewer_rules.append(rule)
+    return rule
+
+
+def unregister_entry_viewer_rule(rule: EntryViewerRule) -> None:
+    if rule in _entry_viewer_rules:
+        _entry_viewer_rules.remove(rule)
+
+
+
+def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
+    """Entries `user` may see: public ones for everyone; in any state (hidden ones too)
+    for the entry's creators, moderators and organisers of its network, and whoever a
+    registered viewer rule adds (the challenge's jurors).
+
+    The one place that decides; the entry page, the API and the playback gateway ask here.
     Mirrors accounts.permissions.is_moderator_for: platform-wide moderators and
     organisers see every entry, network ones the entries of their network's challenges.
     """
     qs = Entry.objects.select_related("challenge", "category", "media_asset")
-    visible = Q(state__in=PUBLIC_ENTRY_STATES, challenge__is_published=True)
+    visible = public_entry_q()
     if user.is_authenticated:
         if is_moderator_for(user, None):  # platform-wide
             return qs
         visible |= Q(Exists(EntryCreator.objects.filter(entry=OuterRef("pk"), user=user)))
         if is_moderator_for(user, user.provider_network_id):
             visible |= Q(challenge__provider_network_id=user.provider_network_id)
+        for rule in _entry_viewer_rules:
+            extra = rule(user)
+            if extra is not None:
+                visible |= extra
     return qs.filter(visible)
 
 
 def user_can_view_entry(*, user: User | AnonymousUser, entry: Entry) -> bool:
     """The object-level check behind visible_entries, for one entry already loaded."""
-    if entry.is_public and entry.challenge.is_published:
+    if Entry.objects.filter(public_entry_q(), pk=entry.pk).exists():
         return True
     if not user.is_authenticated:
         return False
-    return (
-        is_moderator_for(user, entry.challenge.provider_network_id)
-        or entry.creator_links.filter(user=user).exists()
-    )
+    return visible_entries(user=user).filter(pk=entry.pk).exists()
 
 
 def may_play_entry_video(user: User | AnonymousUser, asset: MediaAsset) -> bool:
     """The media pipeline's playback rule (TRANSCODING_PLAYBACK_AUTHORIZER): the uploader,
-    staff, and whoever may see the entry the video belongs to."""
-    if user.is_authenticated and (user.pk == asset.owner_id or user.is_staff):
+    whoever may see the entry the video belongs to, and for a video on no entry,
+    platform-wide moderators and organisers."""
+    if user.is_authenticated and user.pk == asset.owner_id:
         return True
     entry = Entry.objects.select_related("challenge").filter(media_asset=asset).first()
-    return entry is not None and user_can_view_entry(user=user, entry=entry)
+    if entry is None:
+        return is_moderator_for(user, None)
+    return user_can_view_entry(user=user, entry=entry)
 
 
 def entries_with_creators(qs: QuerySet[Entry]) -> QuerySet[Entry]:
@@ -210,11 +255,7 @@ def participant_entries(*, user: User) -> QuerySet[Entry]:
 def homepage_features(*, limit: int = 8) -> list[Feature]:
     """Winners for the homepage, curated order, in two queries however many there are."""
     return list(
-        Feature.objects.filter(
-            is_hidden=False,
-            entry__state__in=PUBLIC_ENTRY_STATES,
-            entry__challenge__is_published=True,
-        )
+        Feature.objects.filter(public_entry_q("entry__"), is_hidden=False)
         .select_related("award", "award__category", "entry__challenge", "entry__media_asset")
         .prefetch_related(Prefetch("entry__creators", queryset=_creators_prefetch().queryset))[
             :limit

@@ -15,6 +15,7 @@ from transcoding import services as media_services
 from transcoding.models import MediaAsset, UploadSession
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for, is_organiser_for, is_verified
+from videoawards.accounts.selectors import may_take_part
 
 from .models import (
     ENTRY_TRANSITIONS,
@@ -45,6 +46,9 @@ _MOVES: dict[tuple[str, str], Actor] = {
     (EntryState.REJECTED, EntryState.DRAFT): Actor.CREATOR,
     (EntryState.SUBMITTED, EntryState.APPROVED): Actor.MODERATOR,
     (EntryState.SUBMITTED, EntryState.REJECTED): Actor.MODERATOR,
+    # Taking a published entry down after reports: back to its creators to fix.
+    (EntryState.APPROVED, EntryState.REJECTED): Actor.MODERATOR,
+    (EntryState.FINALIST, EntryState.REJECTED): Actor.MODERATOR,
     (EntryState.APPROVED, EntryState.FINALIST): Actor.ORGANISER,
     (EntryState.FINALIST, EntryState.WINNER): Actor.ORGANISER,
     (EntryState.FINALIST, EntryState.APPROVED): Actor.ORGANISER,
@@ -206,6 +210,25 @@ def _check_submittable(entry: Entry) -> None:
             _("Upload your video and wait until it is ready before you submit."),
             code="video_not_ready",
         )
+    _check_creators_may_take_part(entry)
+
+
+def _check_creators_may_take_part(entry: Entry) -> None:
+    """Every creator of the entry needs their own go-ahead (accounts' may_take_part)."""
+    waiting = sorted(
+        (creator.display_name for creator in entry.creators.all() if not may_take_part(creator)),
+        key=str.casefold,
+    )
+    if waiting:
+        raise ValidationError(
+            _(
+                "Before this entry can be sent, everyone in the team needs a confirmed email "
+                "and, if they are younger than the age of digital consent, a parent's or "
+                "guardian's OK. Still waiting for: %(names)s."
+            )
+            % {"names": ", ".join(waiting)},
+            code="creators_need_consent",
+        )
 
 
 @transaction.atomic
@@ -234,6 +257,9 @@ def transition_entry(*, entry: Entry, to_state: str, by: User, reason: str = "")
         entry.submitted_at = timezone.now()
     if to_state in (EntryState.REJECTED, EntryState.APPROVED):
         entry.moderation_reason = reason
+    if to_state == EntryState.REJECTED:
+        # The rejection replaces any hiding: once fixed and approved again it is public.
+        entry.hidden_at, entry.hidden_reason = None, ""
     entry.state = to_state
     entry.state_changed_at = timezone.now()
     entry.save(
@@ -242,6 +268,8 @@ def transition_entry(*, entry: Entry, to_state: str, by: User, reason: str = "")
             "state_changed_at",
             "submitted_at",
             "moderation_reason",
+            "hidden_at",
+            "hidden_reason",
             "updated_at",
         ]
     )
