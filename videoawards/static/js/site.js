@@ -9,3 +9,11 @@ document.addEventListener("change", (event) => {
   }
 });
 
+
+// Forms marked data-confirm ask first (e.g. giving up a workshop place).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});
