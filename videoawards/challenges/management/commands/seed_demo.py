@@ -28,6 +28,7 @@ from videoawards.challenges.models import (
     EntryCreator,
     EntryState,
 )
+from videoawards.moderation.services import approve_entry
 from videoawards.workshops import services as workshop_services
 from videoawards.workshops.models import Registration, Workshop
 
@@ -153,6 +154,7 @@ def seed_rows(*, now: datetime | None = None) -> tuple[Challenge, list[User]]:
     participants = [people[p.email] for p in DEMO_PEOPLE if p.role == Role.PARTICIPANT]
     challenge = seed_challenge(network=network, now=now)
     seed_workshops(network=network, challenge=challenge, participants=participants, now=now)
+    approve_demo_entries(challenge=challenge, moderator=people[f"moderator@{DEMO_EMAIL_DOMAIN}"])
     return challenge, participants
 
 
@@ -307,6 +309,17 @@ def seed_sample_entries(
             media_services.process_imported_asset(asset=asset)
         made += 1
     return made
+
+
+def approve_demo_entries(*, challenge: Challenge, moderator: User) -> int:
+    """The demo moderator approves demo entries still waiting, so the challenge shows them.
+
+    Through the moderation service, so the demo audit log has the approvals too.
+    """
+    waiting = list(challenge.entries.filter(state=EntryState.SUBMITTED))
+    for entry in waiting:
+        approve_entry(entry=entry, by=moderator, note="Demo entry")
+    return len(waiting)
 
 
 @transaction.atomic
