@@ -33,17 +33,38 @@ def test_marking_attendance_issues_the_workshop_badge_once(
 ):
     # given
     registration = confirmed(started_workshop, participant)
-    # when: marked, unmarked and marked again
+    # when: marked twice
     services.mark_attendance(registration=registration, attended=True, by=organiser)
-    services.mark_attendance(registration=registration, attended=False, by=organiser)
     services.mark_attendance(registration=registration, attended=True, by=organiser)
     # then
     registration.refresh_from_db()
     assert registration.attended is True
     badge = _workshop_badges().get()
+    assert badge.revoked is False
     assert badge.recipient == participant
     assert badge.source == f"workshop:{started_workshop.pk}"
     assert badge.evidence_url == started_workshop.get_absolute_url()
+
+
+def test_unticking_attendance_revokes_the_badge_and_ticking_again_restores_it(
+    started_workshop, organiser, participant, confirmed
+):
+    # given
+    registration = confirmed(started_workshop, participant)
+    services.mark_attendance(registration=registration, attended=True, by=organiser)
+    # when
+    services.mark_attendance(registration=registration, attended=False, by=organiser)
+    # then
+    revoked = _workshop_badges().get()
+    assert (revoked.revoked, revoked.revocation_reason) == (
+        True,
+        "An organiser corrected the attendance list.",
+    )
+    # when
+    services.mark_attendance(registration=registration, attended=True, by=organiser)
+    # then
+    restored = _workshop_badges().get()
+    assert (restored.pk, restored.revoked) == (revoked.pk, False)
 
 
 def test_marking_someone_absent_issues_no_badge(started_workshop, organiser, confirmed):

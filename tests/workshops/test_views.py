@@ -51,6 +51,15 @@ def test_list_shows_upcoming_published_workshops_with_places_left(workshop, conf
     assert "1 place left" in response.content.decode()
 
 
+def test_list_says_when_registration_has_closed(started_workshop):
+    # when
+    response = _client().get(reverse("workshops:list"))
+    # then
+    body = response.content.decode()
+    assert "Registration closed" in body
+    assert "places left" not in body
+
+
 def test_list_reads_the_same_number_of_queries_however_many_workshops(
     django_assert_num_queries,
 ):
@@ -77,6 +86,16 @@ def test_detail_asks_visitors_to_log_in_to_sign_up(workshop):
     assert "Log in to sign up" in body
     assert "Hamburg" in body
     assert f'href="/workshops/{workshop.slug}/calendar.ics"' in body
+
+
+def test_detail_links_the_networks_organisers_to_attendance(workshop, organiser, participant):
+    # given
+    link = f'href="{reverse("workshops:attendance", kwargs={"slug": workshop.slug})}"'
+    # when
+    as_organiser = _client(organiser).get(workshop.get_absolute_url()).content.decode()
+    as_participant = _client(participant).get(workshop.get_absolute_url()).content.decode()
+    # then
+    assert (link in as_organiser, link in as_participant) == (True, False)
 
 
 def test_detail_of_an_online_workshop_shows_no_city():

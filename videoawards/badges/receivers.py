@@ -11,7 +11,7 @@ from videoawards.workshops.signals import attendance_marked
 from voting.signals import juror_served
 
 from . import services
-from .models import BadgeKind
+from .models import Assertion, BadgeKind
 
 _ENTRY_BADGES = {
     EntryState.SUBMITTED: BadgeKind.ENTRY_SUBMITTED,
@@ -38,17 +38,26 @@ def badge_for_entry(sender, *, entry, to_state, **kwargs) -> None:
 
 @receiver(attendance_marked, dispatch_uid="badges.attendance_marked")
 def badge_for_workshop(sender, *, registration, attended, **kwargs) -> None:
-    if not attended:
-        return
+    """Attended: the workshop badge (one per person and workshop). Un-ticked: revoked again."""
     workshop = registration.workshop
-    # One badge per person and workshop, however often attendance is saved.
-    services.issue_badge(
+    source = f"workshop:{workshop.pk}"
+    if not attended:
+        issued = Assertion.objects.filter(
+            recipient=registration.participant, source=source, revoked=False
+        )
+        for assertion in issued:
+            services.revoke_badge(
+                assertion=assertion, reason="An organiser corrected the attendance list."
+            )
+        return
+    assertion = services.issue_badge(
         kind=BadgeKind.WORKSHOP_ATTENDED,
         recipient=registration.participant,
-        source=f"workshop:{workshop.pk}",
+        source=source,
         evidence_url=workshop.get_absolute_url(),
         narrative=workshop.title,
     )
+    services.reinstate_badge(assertion=assertion)
 
 
 @receiver(juror_served, dispatch_uid="badges.juror_served")

@@ -90,6 +90,15 @@ def revoke_badge(*, assertion: Assertion, reason: str) -> Assertion:
     return assertion
 
 
+def reinstate_badge(*, assertion: Assertion) -> Assertion:
+    """Undo a revocation (e.g. attendance un-ticked by mistake and ticked again)."""
+    if assertion.revoked:
+        assertion.revoked = False
+        assertion.revocation_reason = ""
+        assertion.save(update_fields=["revoked", "revocation_reason"])
+    return assertion
+
+
 def set_portfolio_public(*, user: User, is_public: bool) -> Portfolio:
     """Participants choose whether their portfolio has a public address (once they may
     take part: below the consent age that needs a guardian's consent)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -98,7 +99,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
     def validate_workshop(self, slug: str) -> Workshop:
         workshop = selectors.published_workshops().filter(slug=slug).first()
         if workshop is None:
-            raise serializers.ValidationError("There is no workshop with this slug.")
+            raise serializers.ValidationError(_("There is no workshop with this slug."))
         return workshop
 
 
@@ -140,7 +141,7 @@ class WorkshopViewSet(viewsets.ReadOnlyModelViewSet):
             return selectors.published_workshops()
         if upcoming in ("true", "1"):
             return selectors.upcoming_workshops()
-        raise serializers.ValidationError({"upcoming": ["Use true or false."]})
+        raise serializers.ValidationError({"upcoming": [_("Use true or false.")]})
 
 
 @extend_schema_view(

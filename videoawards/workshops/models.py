@@ -163,7 +163,3 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} @ {self.workshop} ({self.status})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status != self.Status.CANCELLED

@@ -133,7 +133,8 @@ def fill_free_places(*, workshop: Workshop) -> list[Registration]:
         registration.status = CONFIRMED
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at"])
-        transaction.on_commit(partial(send_promotion_email, registration=registration))
+        # robust: a mail server that is down must not turn the committed change into an error.
+        transaction.on_commit(partial(send_promotion_email, registration=registration), robust=True)
     return promoted
 
 

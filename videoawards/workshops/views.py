@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -30,7 +31,11 @@ def _refusal(error: ValidationError | PermissionDenied) -> str:
 
 
 def workshop_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "workshops/list.html", {"workshops": selectors.upcoming_workshops()})
+    return render(
+        request,
+        "workshops/list.html",
+        {"workshops": selectors.upcoming_workshops(), "now": timezone.now()},
+    )
 
 
 def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -138,9 +143,12 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, _refusal(error))
         else:
-            messages.success(
-                request, _("Attendance saved (%(count)d changed).") % {"count": changed}
+            message = ngettext(
+                "Attendance saved: %(count)d change.",
+                "Attendance saved: %(count)d changes.",
+                changed,
             )
+            messages.success(request, message % {"count": changed})
             return redirect("workshops:attendance", slug=workshop.slug)
     return render(
         request,
