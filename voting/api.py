@@ -133,11 +133,33 @@ class ReviewView(APIView):
         return Response(AssignmentSerializer(assignment).data)
 
 
+class PlaceSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    entry = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class AwardResultSerializer(serializers.Serializer):
+    award = serializers.IntegerField()
+    name = serializers.CharField()
+    decided_by = serializers.CharField()
+    winner = serializers.IntegerField(allow_null=True)
+    places = PlaceSerializer(many=True)
+
+
+class ResultsSerializer(serializers.Serializer):
+    challenge = serializers.SlugField()
+    input_hash = serializers.CharField()
+    published_at = serializers.DateTimeField()
+    awards = AwardResultSerializer(many=True)
+
+
 class ResultsView(APIView):
     """A challenge's published results (404 until an organiser publishes them)."""
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(responses=ResultsSerializer)
     def get(self, request: Request, slug: str) -> Response:
         challenge = get_object_or_404(published_challenges(), slug=slug)
         snapshot = selectors.published_snapshot(challenge=challenge)
