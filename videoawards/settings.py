@@ -270,6 +270,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "transcoding.sweep_stale_assets",
         "schedule": 300.0,
     },
+    "voting-flag-suspicious-votes": {
+        "task": "voting.flag_suspicious_votes",
+        "schedule": 600.0,
+    },
 }
 
 # --- API ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from voting import ratelimits, selectors, services
 from voting.certificates import certificate_pdf
 from voting.forms import ReasonForm, ReviewForm
 from voting.models import Assignment, ResultSnapshot, Round, VoteFlag
+from voting.selectors import AwardResult
 from voting.services.votes import EntryNotVotable, flagged_votes, resolve_flag
 
 
@@ -325,19 +326,21 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "voting/results.html", {"challenge": challenge, "awards": awards})
 
 
-def winner(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
+def _won_award(slug: str, award_id: int) -> tuple[Challenge, ResultSnapshot, AwardResult]:
     challenge, snapshot = _published(slug)
     award = selectors.published_award(snapshot=snapshot, award_id=award_id)
     if award is None or award.winner is None:
         raise Http404
+    return challenge, snapshot, award
+
+
+def winner(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
+    challenge, _snapshot, award = _won_award(slug, award_id)
     return render(request, "voting/winner.html", {"challenge": challenge, "award": award})
 
 
 def certificate(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
-    challenge, snapshot = _published(slug)
-    award = selectors.published_award(snapshot=snapshot, award_id=award_id)
-    if award is None or award.winner is None:
-        raise Http404
+    challenge, snapshot, award = _won_award(slug, award_id)
     pdf = certificate_pdf(
         names=[creator.display_name for creator in award.winner.creators.all()],
         team_name=award.winner.team_name,
