@@ -307,3 +307,22 @@ def test_the_periodic_task_flags_open_votes(entries, judging_challenge):
     # then
     assert found == 1
     assert VoteFlag.objects.get().kind == VoteFlag.Kind.SHARED_ADDRESS
+
+
+def test_organiser_invalidates_votes_in_the_admin_with_a_reason(client, voter, entries, organiser):
+    # given
+    services.cast_vote(voter=voter, entry_id=entries[0].pk)
+    vote = Vote.objects.get()
+    client.force_login(organiser)
+    url = reverse("admin:voting_vote_changelist")
+    # when: the first step asks for a reason
+    asked = client.post(url, {"action": "invalidate", "_selected_action": [vote.pk]})
+    assert asked.status_code == 200
+    assert b"Stop counting these votes" in asked.content
+    done = client.post(
+        url, {"action": "invalidate", "_selected_action": [vote.pk], "reason": "Bought"}
+    )
+    # then
+    assert done.status_code == 302
+    vote.refresh_from_db()
+    assert (vote.invalidation.by, vote.invalidation.reason) == (organiser, "Bought")
