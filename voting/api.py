@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound, Throttled
@@ -36,7 +37,7 @@ class VoteView(APIView):
 
     def _run(self, request: Request, pk: int, *, withdraw: bool) -> Response:
         if ratelimits.vote_is_limited(request._request):
-            raise Throttled(detail="You are voting very fast. Wait a minute and try again.")
+            raise Throttled(detail=_("You are voting very fast. Wait a minute and try again."))
         try:
             if withdraw:
                 outcome = services.withdraw_vote(voter=request.user, entry_id=pk)
@@ -95,7 +96,8 @@ class MyAssignmentsView(APIView):
 
 class ReviewInputSerializer(serializers.Serializer):
     scores = serializers.DictField(
-        child=serializers.IntegerField(allow_null=True), help_text="criterion id -> score"
+        child=serializers.IntegerField(allow_null=True),
+        help_text="criterion id -> score (null leaves it empty in a draft)",
     )
     comment = serializers.CharField(allow_blank=True, max_length=4000, default="")
     submit = serializers.BooleanField(default=False)
@@ -115,7 +117,7 @@ class ReviewView(APIView):
             scores = {int(key): value for key, value in data.validated_data["scores"].items()}
         except ValueError:
             raise serializers.ValidationError(
-                {"scores": "Use the criterion ids as keys."}
+                {"scores": _("Use the criterion ids as keys.")}
             ) from None
         try:
             services.save_review(

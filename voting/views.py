@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from videoawards.accounts.permissions import is_organiser_for
 from videoawards.challenges.models import Challenge
@@ -54,7 +55,12 @@ def _own_assignment(request: HttpRequest, round_id: int, entry_id: int) -> Assig
         raise Http404 from None
 
 
+# Jurors save drafts often; this only stops a runaway script.
+REVIEW_RATE = "120/m"
+
+
 @login_required
+@ratelimit(key="user", rate=REVIEW_RATE, method="POST", block=True)
 def review_entry(request: HttpRequest, round_id: int, entry_id: int) -> HttpResponse:
     assignment = _own_assignment(request, round_id, entry_id)
     criteria = list(assignment.round.challenge.criteria.all())
@@ -112,6 +118,7 @@ def review_entry(request: HttpRequest, round_id: int, entry_id: int) -> HttpResp
 
 @login_required
 @require_POST
+@ratelimit(key="user", rate=REVIEW_RATE, method="POST", block=True)
 def declare_conflict(request: HttpRequest, round_id: int, entry_id: int) -> HttpResponse:
     assignment = _own_assignment(request, round_id, entry_id)
     form = ReasonForm(request.POST)
