@@ -95,11 +95,13 @@ def test_verified_participant_votes_and_takes_the_vote_back(page, log_in):
     voter = ParticipantFactory()
     log_in(voter)
     page.goto(f"/voting/{challenge.slug}/vote/")
+    page.evaluate("window.samePage = true")
     # when
     page.get_by_role("button", name="Vote for “Sound you can see”").click()
-    # then
+    # then: the script voted through the API, without reloading the page
     expect(page.get_by_text("Thank you for voting!")).to_be_visible()
     expect(page.get_by_role("button", name="Voted ✓ (take back)")).to_be_visible()
+    assert page.evaluate("window.samePage") is True
     assert Vote.objects.filter(voter=voter, entry=entry).count() == 1
     # when
     page.get_by_role("button", name="Voted ✓ (take back)").click()
