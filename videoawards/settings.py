@@ -224,6 +224,10 @@ BADGES_ISSUER_EMAIL = env("VIDEOAWARDS_BADGES_ISSUER_EMAIL", default="badges@vid
 # because a school or a family shares one.
 VOTING_RATE_PER_ACCOUNT = env("VIDEOAWARDS_VOTE_RATE_PER_ACCOUNT", default="30/m")
 VOTING_RATE_PER_ADDRESS = env("VIDEOAWARDS_VOTE_RATE_PER_ADDRESS", default="600/m")
+# true: PostgreSQL acknowledges a vote before its WAL is flushed (synchronous_commit off
+# for that transaction only), several times more votes per second on a slow disk; a
+# database crash may lose the votes of the last fraction of a second.
+VOTING_ASYNC_COMMIT = env.bool("VIDEOAWARDS_VOTE_ASYNC_COMMIT", default=False)
 
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")

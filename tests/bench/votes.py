@@ -213,7 +213,7 @@ def _cleanup(stamp: str) -> None:
 
 
 def _start_server(
-    *, port: int, workers: int, database_url: str, log, static_root: str
+    *, port: int, workers: int, database_url: str, log, static_root: str, async_commit: bool
 ) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -226,6 +226,7 @@ def _start_server(
         "VIDEOAWARDS_VOTE_RATE_PER_ACCOUNT": "100000/m",
         "VIDEOAWARDS_VOTE_RATE_PER_ADDRESS": "10000000/m",
         "DJANGO_STATIC_ROOT": static_root,
+        "VIDEOAWARDS_VOTE_ASYNC_COMMIT": "true" if async_commit else "false",
     }
     # Production serves hashed static files from a manifest: collect them first.
     subprocess.run(
@@ -262,6 +263,11 @@ def main(argv: list[str] | None = None) -> dict | None:
     parser.add_argument("--seconds", type=float, default=20.0, help="time limit per phase")
     parser.add_argument("--home-clients", type=int, default=200)
     parser.add_argument("--home-requests", type=int, default=4_000)
+    parser.add_argument(
+        "--async-commit",
+        action="store_true",
+        help="run the server with VIDEOAWARDS_VOTE_ASYNC_COMMIT=true",
+    )
     parser.add_argument("--generate", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -309,6 +315,7 @@ def main(argv: list[str] | None = None) -> dict | None:
             database_url=database_url,
             log=server_log,
             static_root=static_root.name,
+            async_commit=args.async_commit,
         )
         # Distinct (account, entry) pairs, accounts interleaved so requests spread out.
         plan = [
@@ -349,6 +356,7 @@ def main(argv: list[str] | None = None) -> dict | None:
     figures = {
         "benchmark": "votes",
         "workers": args.workers,
+        "async_commit": args.async_commit,
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg()[0],
         "vote_clients": args.clients,
