@@ -252,6 +252,10 @@ MODERATION_REPORTS_TO_HIDE = env.int("VIDEOAWARDS_REPORTS_TO_HIDE", default=3)
 # django-ratelimit rates for reports: per IP (a classroom shares one) and per account.
 MODERATION_REPORT_RATE_PER_IP = env("VIDEOAWARDS_REPORT_RATE_PER_IP", default="20/h")
 MODERATION_REPORT_RATE_PER_ACCOUNT = env("VIDEOAWARDS_REPORT_RATE_PER_ACCOUNT", default="10/h")
+# true: PostgreSQL acknowledges a vote before its WAL is flushed (synchronous_commit off
+# for that transaction only), several times more votes per second on a slow disk; a
+# database crash may lose the votes of the last fraction of a second.
+VOTING_ASYNC_COMMIT = env.bool("VIDEOAWARDS_VOTE_ASYNC_COMMIT", default=False)
 
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -297,6 +301,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "transcoding-sweep-stale-assets": {
         "task": "transcoding.sweep_stale_assets",
         "schedule": 300.0,
+    },
+    "voting-flag-suspicious-votes": {
+        "task": "voting.flag_suspicious_votes",
+        "schedule": 600.0,
     },
 }
 

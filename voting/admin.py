@@ -7,9 +7,18 @@ read-only here, so the audit trail cannot be edited.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from videoawards.challenges.admin import OrganiserAdminMixin
+from videoawards.challenges.models import Challenge
+from voting import services
+from voting.forms import ReasonForm
 from voting.models import (
     Criterion,
     JuryMember,
@@ -72,9 +81,58 @@ class ReadOnlyAdmin(OrganiserAdminMixin, admin.ModelAdmin):
 
 @admin.register(Vote)
 class VoteAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "challenge", "entry", "created_at", "invalidation"]
-    list_filter = ["challenge"]
-    list_select_related = ["challenge", "entry", "invalidation"]
+    list_display = [
+        "pk",
+        "challenge",
+        "entry",
+        "voter",
+        "created_at",
+        "address_hash",
+        "invalidation",
+    ]
+    list_filter = ["challenge", ("invalidation", admin.EmptyFieldListFilter)]
+    list_select_related = ["challenge", "entry", "voter", "invalidation"]
+    search_fields = ["voter__display_name", "entry__title", "address_hash"]
+    actions = ["invalidate"]
+
+    @admin.action(description=_("Don't count the selected votes (asks for a reason)"))
+    def invalidate(self, request: HttpRequest, queryset: QuerySet[Vote]):
+        form = ReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            total = 0
+            for challenge in Challenge.objects.filter(votes__in=queryset).distinct():
+                try:
+                    done = services.invalidate_votes(
+                        challenge=challenge,
+                        votes=queryset,
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except PermissionDenied as error:
+                    self.message_user(request, str(error), messages.ERROR)
+                    continue
+                total += done.vote_count
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d vote no longer counts.", "%(count)d votes no longer count.", total
+                )
+                % {"count": total},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "voting/admin/invalidate_votes.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Don't count these votes"),
+                "votes": queryset,
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
 
 
 @admin.register(VoteInvalidation)

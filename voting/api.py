@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound, Throttled
@@ -37,7 +37,7 @@ class VoteView(APIView):
 
     def _run(self, request: Request, pk: int, *, withdraw: bool) -> Response:
         if ratelimits.vote_is_limited(request._request):
-            raise Throttled(detail="You are voting very fast. Wait a minute and try again.")
+            raise Throttled(detail=_("You are voting very fast. Wait a minute and try again."))
         try:
             if withdraw:
                 outcome = services.withdraw_vote(voter=request.user, entry_id=pk)
@@ -96,7 +96,8 @@ class MyAssignmentsView(APIView):
 
 class ReviewInputSerializer(serializers.Serializer):
     scores = serializers.DictField(
-        child=serializers.IntegerField(allow_null=True), help_text="criterion id -> score"
+        child=serializers.IntegerField(allow_null=True),
+        help_text="criterion id -> score (null leaves it empty in a draft)",
     )
     comment = serializers.CharField(allow_blank=True, max_length=4000, default="")
     submit = serializers.BooleanField(default=False)
@@ -116,7 +117,7 @@ class ReviewView(APIView):
             scores = {int(key): value for key, value in data.validated_data["scores"].items()}
         except ValueError:
             raise serializers.ValidationError(
-                {"scores": "Use the criterion ids as keys."}
+                {"scores": _("Use the criterion ids as keys.")}
             ) from None
         try:
             services.save_review(
@@ -134,12 +135,33 @@ class ReviewView(APIView):
         return Response(AssignmentSerializer(assignment).data)
 
 
+class PlaceSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    entry = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class AwardResultSerializer(serializers.Serializer):
+    award = serializers.IntegerField()
+    name = serializers.CharField()
+    decided_by = serializers.CharField()
+    winner = serializers.IntegerField(allow_null=True)
+    places = PlaceSerializer(many=True)
+
+
+class ResultsSerializer(serializers.Serializer):
+    challenge = serializers.SlugField()
+    input_hash = serializers.CharField()
+    published_at = serializers.DateTimeField()
+    awards = AwardResultSerializer(many=True)
+
+
 class ResultsView(APIView):
     """A challenge's published results (404 until an organiser publishes them)."""
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=ResultsSerializer)
     def get(self, request: Request, slug: str) -> Response:
         challenge = get_object_or_404(published_challenges(), slug=slug)
         snapshot = selectors.published_snapshot(challenge=challenge)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from videoawards.accounts.permissions import is_organiser_for
 from videoawards.challenges.models import Challenge
@@ -17,6 +18,7 @@ from voting import ratelimits, selectors, services
 from voting.certificates import certificate_pdf
 from voting.forms import ReasonForm, ReviewForm
 from voting.models import Assignment, ResultSnapshot, Round, VoteFlag
+from voting.selectors import AwardResult
 from voting.services.votes import EntryNotVotable, flagged_votes, resolve_flag
 
 
@@ -53,7 +55,12 @@ def _own_assignment(request: HttpRequest, round_id: int, entry_id: int) -> Assig
         raise Http404 from None
 
 
+# Jurors save drafts often; this only stops a runaway script.
+REVIEW_RATE = "120/m"
+
+
 @login_required
+@ratelimit(key="user", rate=REVIEW_RATE, method="POST", block=True)
 def review_entry(request: HttpRequest, round_id: int, entry_id: int) -> HttpResponse:
     assignment = _own_assignment(request, round_id, entry_id)
     criteria = list(assignment.round.challenge.criteria.all())
@@ -111,6 +118,7 @@ def review_entry(request: HttpRequest, round_id: int, entry_id: int) -> HttpResp
 
 @login_required
 @require_POST
+@ratelimit(key="user", rate=REVIEW_RATE, method="POST", block=True)
 def declare_conflict(request: HttpRequest, round_id: int, entry_id: int) -> HttpResponse:
     assignment = _own_assignment(request, round_id, entry_id)
     form = ReasonForm(request.POST)
@@ -325,19 +333,21 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "voting/results.html", {"challenge": challenge, "awards": awards})
 
 
-def winner(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
+def _won_award(slug: str, award_id: int) -> tuple[Challenge, ResultSnapshot, AwardResult]:
     challenge, snapshot = _published(slug)
     award = selectors.published_award(snapshot=snapshot, award_id=award_id)
     if award is None or award.winner is None:
         raise Http404
+    return challenge, snapshot, award
+
+
+def winner(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
+    challenge, _snapshot, award = _won_award(slug, award_id)
     return render(request, "voting/winner.html", {"challenge": challenge, "award": award})
 
 
 def certificate(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
-    challenge, snapshot = _published(slug)
-    award = selectors.published_award(snapshot=snapshot, award_id=award_id)
-    if award is None or award.winner is None:
-        raise Http404
+    challenge, snapshot, award = _won_award(slug, award_id)
     pdf = certificate_pdf(
         names=[creator.display_name for creator in award.winner.creators.all()],
         team_name=award.winner.team_name,

@@ -232,3 +232,40 @@ def test_organiser_computes_and_publishes_from_the_page(
     assert response.status_code == 302
     home = client.get(reverse("home"))
     assert entries[5].title in home.content.decode()
+
+
+def test_a_round_with_per_juror_normalisation_ranks_by_standard_scores(
+    judged, awards, judging_challenge, organiser
+):
+    # given
+    judged.normalisation = "zscore"
+    judged.save(update_fields=["normalisation"])
+    # when
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    # then
+    method = snapshot.data["awards"][0]["snapshot"]["method"]
+    assert method["normalisation"] == "zscore"
+    assert method["tie_breaks"] == ["jury_score", "earlier_submission", "entry_id"]
+
+
+def test_jurors_who_disagree_are_flagged_in_the_snapshot(
+    jury_round, organiser, criteria, awards, judging_challenge
+):
+    # given: the two reviewers of each entry give 1 and 10
+    services.assign_jurors(round=jury_round, by=organiser)
+    seen: set[int] = set()
+    for assignment in Assignment.objects.filter(round=jury_round).order_by("pk"):
+        value = 10 if assignment.entry_id in seen else 1
+        seen.add(assignment.entry_id)
+        services.save_review(
+            juror=assignment.juror,
+            assignment=assignment,
+            scores={c.pk: value for c in criteria},
+            comment="",
+            submit=True,
+        )
+    # when
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    # then
+    rows = snapshot.data["awards"][0]["snapshot"]["ranking"]
+    assert {row["disagreement"] for row in rows} == {True}

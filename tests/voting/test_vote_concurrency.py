@@ -98,8 +98,12 @@ def fire_together(*, port: int, token: str, paths: list[str]) -> list[int]:
     return statuses
 
 
-def test_200_simultaneous_votes_for_one_entry_make_exactly_one_vote(server, entries):
+@pytest.mark.parametrize("async_commit", [False, True], ids=["durable", "async-commit"])
+def test_200_simultaneous_votes_for_one_entry_make_exactly_one_vote(
+    server, entries, settings, async_commit
+):
     # given
+    settings.VOTING_ASYNC_COMMIT = async_commit
     voter = ParticipantFactory()
     token = Token.objects.create(user=voter).key
     path = f"/api/v1/entries/{entries[0].pk}/vote/"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.factories import CategoryFactory, ParticipantFactory
 from tests.voting.factories import RoundFactory, VotePolicyFactory
-from voting import selectors, services
+from voting import selectors, services, tasks
 from voting.models import Ballot, Round, RoundEntry, Vote, VoteFlag, VotePolicy
 from voting.services.votes import EntryNotVotable, flagged_votes
 
@@ -296,3 +296,33 @@ def test_vote_page_query_count_does_not_grow_with_entries(
         make_approved_entry()
     with django_assert_max_num_queries(len(few)):
         client.get(url)
+
+
+def test_the_periodic_task_flags_open_votes(entries, judging_challenge):
+    # given: 20 accounts from one address (the default threshold)
+    for _ in range(20):
+        services.cast_vote(voter=ParticipantFactory(), entry_id=entries[0].pk, address="10.1.1.1")
+    # when
+    found = tasks.flag_suspicious_votes.apply().get()
+    # then
+    assert found == 1
+    assert VoteFlag.objects.get().kind == VoteFlag.Kind.SHARED_ADDRESS
+
+
+def test_organiser_invalidates_votes_in_the_admin_with_a_reason(client, voter, entries, organiser):
+    # given
+    services.cast_vote(voter=voter, entry_id=entries[0].pk)
+    vote = Vote.objects.get()
+    client.force_login(organiser)
+    url = reverse("admin:voting_vote_changelist")
+    # when: the first step asks for a reason
+    asked = client.post(url, {"action": "invalidate", "_selected_action": [vote.pk]})
+    assert asked.status_code == 200
+    assert b"Stop counting these votes" in asked.content
+    done = client.post(
+        url, {"action": "invalidate", "_selected_action": [vote.pk], "reason": "Bought"}
+    )
+    # then
+    assert done.status_code == 302
+    vote.refresh_from_db()
+    assert (vote.invalidation.by, vote.invalidation.reason) == (organiser, "Bought")

@@ -1,0 +1,24 @@
+"""Thin Celery tasks that call voting services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from videoawards.challenges.models import Challenge
+from voting import services
+
+
+@shared_task(name="voting.flag_suspicious_votes")
+def flag_suspicious_votes() -> int:
+    """Looks for suspicious patterns in every challenge whose vote is open or just closed."""
+    now = timezone.now()
+    found = 0
+    recent = Challenge.objects.filter(
+        voting_opens_at__lte=now, voting_closes_at__gte=now - timedelta(days=1)
+    )
+    for challenge in recent:
+        found += len(services.flag_suspicious_votes(challenge=challenge))
+    return found
