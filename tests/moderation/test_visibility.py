@@ -11,12 +11,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tests.factories import (
+    AwardFactory,
     ChallengeFactory,
     ModeratorFactory,
     ParticipantFactory,
     ProviderNetworkFactory,
 )
+from videoawards.badges.selectors import portfolio_entries
 from videoawards.challenges import selectors
+from videoawards.challenges.models import Feature
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +150,17 @@ def test_unregistered_juror_rule_no_longer_shows_waiting_entries(make_entry, cha
     }
     # then
     assert seen == {"juror": True, "stranger": False}
+
+
+def test_hidden_winner_leaves_the_homepage_and_the_public_portfolio(make_entry, creator, client):
+    # given
+    shown = make_entry(state="winner", title="Shown")
+    hidden = make_entry(state="winner", title="Hidden", hidden_at=timezone.now())
+    award = AwardFactory(challenge=shown.challenge)
+    for entry in (shown, hidden):
+        Feature.objects.create(award=award, entry=entry)
+    # when
+    homepage = [f.entry.title for f in selectors.homepage_features()]
+    portfolio = [e.title for e in portfolio_entries(user=creator, public_only=True)]
+    # then
+    assert (homepage, portfolio) == (["Shown"], ["Shown"])
