@@ -223,5 +223,5 @@ def approve_demo_entries(*, challenge: Challenge, moderator: User) -> int:
     """
     waiting = list(challenge.entries.filter(state=EntryState.SUBMITTED))
     for entry in waiting:
-        approve_entry(entry=entry, by=moderator, note="Demo entry")
+        approve_entry(entry=entry, by=moderator)
     return len(waiting)
