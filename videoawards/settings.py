@@ -130,6 +130,18 @@ ACCOUNTS_LOGIN_RATE_PER_IP = env("VIDEOAWARDS_LOGIN_RATE_PER_IP", default="10/m"
 ACCOUNTS_LOGIN_RATE_PER_EMAIL = env("VIDEOAWARDS_LOGIN_RATE_PER_EMAIL", default="5/m")
 ACCOUNTS_EMAIL_RATE_PER_IP = env("VIDEOAWARDS_EMAIL_RATE_PER_IP", default="60/h")
 ACCOUNTS_EMAIL_RATE_PER_EMAIL = env("VIDEOAWARDS_EMAIL_RATE_PER_EMAIL", default="5/h")
+# Guardian consent (GDPR Art. 8): the age of digital consent for countries without their
+# own rule (13 to 16), how long a guardian's confirm-or-decline link works, and how often a
+# participant may email their guardian again.
+ACCOUNTS_DEFAULT_CONSENT_AGE = env.int("VIDEOAWARDS_DEFAULT_CONSENT_AGE", default=16)
+if not 13 <= ACCOUNTS_DEFAULT_CONSENT_AGE <= 16:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("VIDEOAWARDS_DEFAULT_CONSENT_AGE must be between 13 and 16.")
+ACCOUNTS_GUARDIAN_LINK_MAX_AGE = env.int(
+    "VIDEOAWARDS_GUARDIAN_LINK_MAX_AGE", default=14 * 24 * 3600
+)
+ACCOUNTS_GUARDIAN_EMAIL_RATE = env("VIDEOAWARDS_GUARDIAN_EMAIL_RATE", default="3/h")
 
 # --- Email -----------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -216,11 +228,24 @@ TRANSCODING_PLAYBACK_URL_SECONDS = 3600
 # Where jobs keep temporary files (default: <system temp>/videoawards); needs room for a
 # source and its renditions. Folders of killed workers are removed when a worker starts.
 TRANSCODING_WORK_DIR = env("TRANSCODING_WORK_DIR", default="")
+# ffmpeg on untrusted files (transcoding/media/): what a video may be, and the ceilings of
+# one ffmpeg run (address space; CPU seconds per second of video, scaled by picture size).
+TRANSCODING_MAX_DIMENSION = env.int("VIDEOAWARDS_MAX_VIDEO_DIMENSION", default=4096)
+TRANSCODING_MAX_FRAME_RATE = 120
+TRANSCODING_FFMPEG_MEMORY_MB = env.int("TRANSCODING_FFMPEG_MEMORY_MB", default=4096)
+TRANSCODING_CPU_SECONDS_PER_SECOND = 12
+# x264 speed/size trade-off: veryfast suits small worker machines; slower presets shrink files.
+TRANSCODING_X264_PRESET = env("TRANSCODING_X264_PRESET", default="veryfast")
 
 # --- Badges (Open Badges 2.0, hosted verification) -----------------------------
 BADGES_ISSUER_NAME = env("VIDEOAWARDS_BADGES_ISSUER_NAME", default="videoawards")
 BADGES_ISSUER_EMAIL = env("VIDEOAWARDS_BADGES_ISSUER_EMAIL", default="badges@videoawards.invalid")
 
+# --- Public votes (voting/) ------------------------------------------------------
+# django-ratelimit rates for casting and taking back votes; per address is generous
+# because a school or a family shares one.
+VOTING_RATE_PER_ACCOUNT = env("VIDEOAWARDS_VOTE_RATE_PER_ACCOUNT", default="30/m")
+VOTING_RATE_PER_ADDRESS = env("VIDEOAWARDS_VOTE_RATE_PER_ADDRESS", default="600/m")
 # --- Moderation -----------------------------------------------------------------
 # Open reports (from different people) that hide a published entry until a moderator decides.
 MODERATION_REPORTS_TO_HIDE = env.int("VIDEOAWARDS_REPORTS_TO_HIDE", default=3)

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("videoawards.workshops.api_urls")),
     path("", include("videoawards.challenges.api_urls")),
     path("", include("transcoding.api_urls")),
+    path("", include("voting.api_urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("challenges/", include("videoawards.challenges.urls")),
     path("media/", include("transcoding.urls")),
     path("badges/", include("videoawards.badges.urls")),
+    path("voting/", include("voting.urls")),
     path("moderation/", include("videoawards.moderation.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -19,6 +19,7 @@ def signup_data():
         "display_name": "Robin the Rocket",
         "birth_year": "2011",
         "country": "DE",
+        "guardian_email": "parent@example.org",  # 15 or 16 in Germany: below 16 is possible
         "password1": "glowing-jellyfish-42",
         "password2": "glowing-jellyfish-42",
     }

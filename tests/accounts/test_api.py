@@ -31,6 +31,8 @@ def test_me_shows_own_private_fields(api):
         "email": "ada@example.org",
         "email_verified": True,
         "birth_year": 2010,
+        "may_take_part": True,
+        "guardian_consent": "not_needed",
     }
 
 

@@ -39,3 +39,24 @@ def validate_birth_year(birth_year: int, *, today: date | None = None) -> None:
             % {"age": MINIMUM_AGE},
             code="too_young",
         )
+
+
+def needs_guardian_consent(
+    *, birth_year: int | None, country: str, today: date | None = None
+) -> bool:
+    """True while a guardian must agree for this person (GDPR Art. 8).
+
+    We know only the birth year, so someone who turns the consent age this year counts
+    as still below it until the next year starts: the safe side of the two ages they
+    may be. Accounts without a birth year (staff made by an operator) need no consent.
+    """
+    from .countries import consent_age
+
+    if birth_year is None:
+        return False
+    return age_this_year(birth_year, today=today) - 1 < consent_age(country)
+
+
+def youngest_birth_year_without_consent(*, consent_age: int, today: date | None = None) -> int:
+    """People born after this year need a guardian's consent where `consent_age` applies."""
+    return (today or timezone.localdate()).year - consent_age - 1

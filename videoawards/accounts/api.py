@@ -8,9 +8,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import services
+from . import erasure, export, selectors, services
 from .countries import COUNTRIES
 from .models import Role, User
 from .permissions import can_log_in
@@ -36,6 +37,13 @@ class MeSerializer(serializers.ModelSerializer):
 
     email_verified = serializers.BooleanField(source="is_email_verified", read_only=True)
     role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+    may_take_part = serializers.SerializerMethodField(
+        help_text="May submit entries, vote and be shown in public (email confirmed, and a "
+        "guardian's consent where the person is below the consent age)."
+    )
+    guardian_consent = serializers.SerializerMethodField(
+        help_text="not_needed, missing, requested, given, declined or withdrawn."
+    )
 
     class Meta:
         model = User
@@ -47,8 +55,23 @@ class MeSerializer(serializers.ModelSerializer):
             "email",
             "email_verified",
             "birth_year",
+            "may_take_part",
+            "guardian_consent",
         ]
         read_only_fields = ["id", "role", "email", "email_verified", "birth_year"]
+
+    def get_may_take_part(self, user: User) -> bool:
+        return selectors.may_take_part(user)
+
+    def get_guardian_consent(self, user: User) -> str:
+        if not selectors.user_needs_guardian_consent(user):
+            return "not_needed"
+        consent = selectors.latest_consent(user=user)
+        return consent.status if consent else "missing"
+
+
+class DeleteAccountSerializer(serializers.Serializer):
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
 class MeUpdateSerializer(serializers.Serializer):
@@ -155,4 +178,49 @@ class AuthTokenView(APIView):
     )
     def delete(self, request: Request) -> Response:
         services.revoke_api_token(user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyDataView(APIView):
+    """Everything we keep about you, as one JSON document (the same as the profile page's)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="me_export",
+        summary="Download your data",
+        responses={200: OpenApiResponse(description="Your data as JSON."), 401: _ERROR},
+        tags=["accounts"],
+    )
+    def get(self, request: Request) -> Response:
+        response = Response(export.export_user_data(user=request.user))  # type: ignore[arg-type]
+        response["Content-Disposition"] = f'attachment; filename="{export.export_filename()}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class DeleteMeView(APIView):
+    """Delete your account for good (with your password): videos, entries you made alone,
+    badges and registrations; team entries stay for the others."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    throttle_scope = "writes"
+    throttle_classes = [ScopedRateThrottle]
+
+    @extend_schema(
+        operation_id="me_destroy",
+        summary="Delete your account",
+        request=DeleteAccountSerializer,
+        responses={204: None, 400: OpenApiResponse(_ERROR), 401: OpenApiResponse(_ERROR)},
+        tags=["accounts"],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = DeleteAccountSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user: User = request.user  # type: ignore[assignment]
+        if not user.check_password(serializer.validated_data["password"]):
+            raise exceptions.ValidationError(
+                {"password": [_("That is not your password.")]}, code="wrong_password"
+            )
+        erasure.erase_account(user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)

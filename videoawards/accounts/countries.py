@@ -3,17 +3,20 @@
 The consent age is the "age of digital consent" each EU/EEA country set under
 GDPR Art. 8 (13 to 16; 16 where the country set nothing). GB uses the UK GDPR
 (13) and US the COPPA age (13). Countries without such a rule have
-``consent_age=None`` and fall back to ``DEFAULT_CONSENT_AGE``.
+``consent_age=None`` and fall back to the configurable default,
+``settings.ACCOUNTS_DEFAULT_CONSENT_AGE`` (GDPR's 16 unless changed).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# GDPR Art. 8(1): 16 unless a member state sets a lower age (not below 13).
+# GDPR Art. 8(1): 16 unless a member state sets a lower age (not below 13). The default
+# in use is settings.ACCOUNTS_DEFAULT_CONSENT_AGE.
 DEFAULT_CONSENT_AGE = 16
 
 
@@ -111,8 +114,17 @@ def consent_age(code: str) -> int:
     """The age from which a person may consent alone; below it a guardian must."""
     country = get_country(code)
     if country is None or country.consent_age is None:
-        return DEFAULT_CONSENT_AGE
+        return settings.ACCOUNTS_DEFAULT_CONSENT_AGE
     return country.consent_age
+
+
+def countries_by_consent_age() -> dict[int, list[str]]:
+    """Codes of the countries with their own consent age, grouped by that age."""
+    groups: dict[int, list[str]] = {}
+    for country in COUNTRIES:
+        if country.consent_age is not None:
+            groups.setdefault(country.consent_age, []).append(country.code)
+    return groups
 
 
 def country_choices() -> list[tuple[str, str]]:

@@ -44,6 +44,16 @@ class SignupForm(forms.Form):
         widget=forms.Select(choices=birth_year_choices),
     )
     country = _country_field()
+    guardian_email = forms.EmailField(
+        label=_("Email of a parent or guardian"),
+        required=False,
+        help_text=_(
+            "Only if you are younger than the age of digital consent in your country "
+            "(13 to 16, e.g. 16 in Germany). We ask them to agree before you can send in "
+            "videos or vote."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -111,3 +121,35 @@ class ResendVerificationForm(forms.Form):
 class ProfileForm(forms.Form):
     display_name = _display_name_field()
     country = _country_field()
+
+
+class GuardianEmailForm(forms.Form):
+    guardian_email = forms.EmailField(
+        label=_("Email of a parent or guardian"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("That is not your password."), code="wrong_password")
+        return password
+
+
+class GuardianDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, delete this account and everything in it for good."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )

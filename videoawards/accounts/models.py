@@ -6,6 +6,8 @@ name, a birth year (never a date) and a country.
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -137,3 +139,71 @@ class User(AbstractUser):
     @property
     def is_juror(self) -> bool:
         return self.role == Role.JUROR
+
+
+def new_link_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class GuardianConsent(models.Model):
+    """A parent's or guardian's answer for a participant below the consent age (GDPR Art. 8).
+
+    One row per request; at most one is current (requested or given). Rows that ended
+    (declined, withdrawn) stay as the record of what happened, without the guardian's
+    email, which we keep only while we may need to write to them.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for the guardian")
+        GIVEN = "given", _("Given")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="consents"
+    )
+    guardian_email = models.EmailField(_("guardian's email"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.REQUESTED)
+    # Part of every signed link: changing the address makes the old links stop working.
+    link_key = models.CharField(max_length=32, default=new_link_key)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    last_sent_at = models.DateTimeField(_("last emailed at"), null=True, blank=True)
+    given_at = models.DateTimeField(_("given at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("guardian consent")
+        verbose_name_plural = _("guardian consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["requested", "given", "declined", "withdrawn"]),
+                name="guardian_consent_status_known",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status__in=["requested", "given"]),
+                name="guardian_consent_one_current_per_user",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["requested", "given"]) | ~Q(guardian_email=""),
+                name="guardian_consent_current_has_email",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="given") | Q(given_at__isnull=False),
+                name="guardian_consent_given_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | Q(declined_at__isnull=False),
+                name="guardian_consent_declined_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn")
+                | Q(withdrawn_at__isnull=False, given_at__isnull=False),
+                name="guardian_consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"guardian consent for {self.user} ({self.status})"

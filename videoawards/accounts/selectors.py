@@ -1,8 +1,16 @@
-"""Reads about accounts."""
+"""Reads about accounts, including the one rule for who may take part."""
 
 from __future__ import annotations
 
-from .models import User
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from .age import needs_guardian_consent, youngest_birth_year_without_consent
+from .countries import countries_by_consent_age
+from .models import GuardianConsent, User
+from .permissions import is_verified
 
 
 def normalize_email(email: str) -> str:
@@ -16,3 +24,67 @@ def user_by_email(email: str) -> User | None:
 
 def user_by_id(user_id: int) -> User | None:
     return User.objects.filter(pk=user_id).first()
+
+
+# --- Guardian consent ---
+
+
+def current_consent(*, user: User) -> GuardianConsent | None:
+    """The open request or the consent given, if any (the database allows one at most)."""
+    return (
+        GuardianConsent.objects.filter(
+            user=user,
+            status__in=[GuardianConsent.Status.REQUESTED, GuardianConsent.Status.GIVEN],
+        )
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+
+
+def latest_consent(*, user: User) -> GuardianConsent | None:
+    return GuardianConsent.objects.filter(user=user).order_by("-requested_at", "-pk").first()
+
+
+def user_needs_guardian_consent(user: User, *, today: date | None = None) -> bool:
+    """Below the consent age of their country (whether or not a guardian agreed)."""
+    return needs_guardian_consent(birth_year=user.birth_year, country=user.country, today=today)
+
+
+def has_guardian_consent(user: User) -> bool:
+    return GuardianConsent.objects.filter(user=user, status=GuardianConsent.Status.GIVEN).exists()
+
+
+def may_take_part(user) -> bool:
+    """The one rule for submitting entries, voting and appearing anywhere public:
+    logged in with a confirmed email, and a guardian's consent where the person is
+    below their country's age of digital consent. Browsing and workshops need neither.
+    """
+    if not is_verified(user):
+        return False
+    return not user_needs_guardian_consent(user) or has_guardian_consent(user)
+
+
+def _needs_consent_q(today: date | None = None) -> Q:
+    """Users below their country's consent age, as a filter (mirrors needs_guardian_consent)."""
+    from django.conf import settings
+
+    condition = Q()
+    ruled: list[str] = []
+    for age, codes in countries_by_consent_age().items():
+        born_after = youngest_birth_year_without_consent(consent_age=age, today=today)
+        condition |= Q(country__in=codes, birth_year__gt=born_after)
+        ruled.extend(codes)
+    default_after = youngest_birth_year_without_consent(
+        consent_age=settings.ACCOUNTS_DEFAULT_CONSENT_AGE, today=today
+    )
+    condition |= ~Q(country__in=ruled) & Q(birth_year__gt=default_after)
+    return condition & Q(birth_year__isnull=False)
+
+
+def users_lacking_consent(*, today: date | None = None) -> QuerySet[User]:
+    """Everyone below the consent age without a guardian's consent in force: nothing of
+    theirs may be public. Other apps filter public content with this."""
+    given = GuardianConsent.objects.filter(user=OuterRef("pk"), status=GuardianConsent.Status.GIVEN)
+    return User.objects.filter(_needs_consent_q(today or timezone.localdate())).exclude(
+        Exists(given)
+    )

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from .age import validate_birth_year
+from . import consent
+from .age import needs_guardian_consent, validate_birth_year
 from .countries import is_known_country
 from .models import Role, User
 from .selectors import normalize_email, user_by_email, user_by_id
@@ -59,8 +60,12 @@ def register_user(
     birth_year: int,
     country: str,
     password: str,
+    guardian_email: str = "",
 ) -> User | None:
     """Create an unverified participant and email them a verification link.
+
+    Below their country's consent age a guardian's email is required; the guardian is
+    asked once the participant has confirmed their own address (see verify_email).
 
     When the email is already registered nothing is created and the owner of
     the address gets a note instead; the caller answers the same either way,
@@ -75,6 +80,11 @@ def register_user(
         raise ValidationError({"birth_year": error.messages}) from error
     _validate_country(country)
     candidate = User(email=email, display_name=display_name, birth_year=birth_year)
+    needs_consent = needs_guardian_consent(birth_year=birth_year, country=country.upper())
+    if needs_consent:
+        guardian_email = consent.validate_guardian_email(
+            user=candidate, guardian_email=guardian_email
+        )
     try:
         validate_password(password, user=candidate)
     except ValidationError as error:
@@ -91,6 +101,8 @@ def register_user(
                 country=country.upper(),
                 role=Role.PARTICIPANT,
             )
+            if needs_consent:
+                consent.request_consent(user=user, guardian_email=guardian_email, send=False)
     except IntegrityError:
         user = None
     if user is None:
@@ -157,6 +169,7 @@ def verify_email(*, token: str) -> tuple[User, bool]:
         return user, False
     user.email_verified_at = timezone.now()
     user.save(update_fields=["email_verified_at"])
+    consent.send_pending_request(user=user)
     return user, True
 
 

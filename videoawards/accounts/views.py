@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
 
-from . import services
-from .forms import EmailAuthenticationForm, ProfileForm, ResendVerificationForm, SignupForm
+from videoawards.views import rate_limited
+
+from . import consent, erasure, export, selectors, services
+from .forms import (
+    DeleteAccountForm,
+    EmailAuthenticationForm,
+    GuardianEmailForm,
+    ProfileForm,
+    ResendVerificationForm,
+    SignupForm,
+)
 from .ratelimits import limit_email_sending, limit_login
 
 
@@ -50,6 +61,7 @@ class SignupView(View):
                     birth_year=data["birth_year"],
                     country=data["country"],
                     password=data["password1"],
+                    guardian_email=data.get("guardian_email") or "",
                 )
             except ValidationError as error:
                 _attach_errors(form, error)
@@ -82,6 +94,14 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("accounts:login")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Your email is confirmed. Welcome to videoawards!"))
+    if not selectors.may_take_part(user):
+        messages.info(
+            request,
+            _(
+                "We emailed your parent or guardian. Once they agree, you can send in videos "
+                "and vote. Until then you can look around and sign up for workshops."
+            ),
+        )
     return redirect(settings.LOGIN_REDIRECT_URL)
 
 
@@ -168,14 +188,116 @@ def profile(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:profile")
         status = 400
     else:
-        form = ProfileForm(initial={"display_name": user.display_name, "country": user.country})
+        form = None
         status = 200
+    return _render_profile(request, form=form, status=status)
+
+
+def _render_profile(
+    request: HttpRequest,
+    *,
+    form: ProfileForm | None = None,
+    guardian_form: GuardianEmailForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    if form is None:
+        form = ProfileForm(initial={"display_name": user.display_name, "country": user.country})
+    consent = selectors.latest_consent(user=user)
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "role_label": user.get_role_display()},
+        {
+            "form": form,
+            "role_label": user.get_role_display(),
+            "needs_consent": selectors.user_needs_guardian_consent(user),
+            "may_take_part": selectors.may_take_part(user),
+            "consent": consent,
+            "guardian_form": guardian_form
+            or GuardianEmailForm(
+                initial={"guardian_email": consent.guardian_email if consent else ""}
+            ),
+        },
         status=status,
     )
+
+
+def _guardian_email_limited(request: HttpRequest) -> bool:
+    """Emails to guardians: a few per participant per hour (counts this attempt)."""
+    return is_ratelimited(
+        request,
+        group="accounts.guardian-email",
+        key="user",
+        rate=lambda group, request: settings.ACCOUNTS_GUARDIAN_EMAIL_RATE,
+        method="POST",
+        increment=True,
+    )
+
+
+@login_required
+@require_POST
+def ask_guardian(request: HttpRequest) -> HttpResponse:
+    """Send the consent request to a (new) guardian address."""
+    form = GuardianEmailForm(request.POST)
+    if form.is_valid():
+        if _guardian_email_limited(request):
+            return rate_limited(request, None)
+        try:
+            consent.request_consent(
+                user=request.user, guardian_email=form.cleaned_data["guardian_email"]
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("We emailed your parent or guardian."))
+            return redirect("accounts:profile")
+    return _render_profile(request, guardian_form=form, status=400)
+
+
+@login_required
+@require_POST
+def resend_guardian_request(request: HttpRequest) -> HttpResponse:
+    if _guardian_email_limited(request):
+        return rate_limited(request, None)
+    try:
+        consent.resend_request(user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("We emailed your parent or guardian again."))
+    return redirect("accounts:profile")
+
+
+def download_response(user) -> HttpResponse:
+    """The person's data as a JSON file download."""
+    response = JsonResponse(
+        export.export_user_data(user=user), json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export.export_filename()}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def export_data(request: HttpRequest) -> HttpResponse:
+    return download_response(request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@ratelimit(group="accounts.delete", key="user", rate="5/m", method="POST")
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Delete your own account for good, after typing your password."""
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        erasure.erase_account(user=user)
+        messages.success(request, _("Your account and your videos are deleted. Goodbye!"))
+        return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/delete_account.html", {"form": form}, status=status)
 
 
 logout_view = auth_views.LogoutView.as_view()

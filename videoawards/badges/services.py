@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from videoawards.accounts.models import User
+from videoawards.accounts.selectors import may_take_part
 
 from .models import Assertion, BadgeClass, BadgeKind, Portfolio
 
@@ -88,7 +91,13 @@ def revoke_badge(*, assertion: Assertion, reason: str) -> Assertion:
 
 
 def set_portfolio_public(*, user: User, is_public: bool) -> Portfolio:
-    """Participants choose whether their portfolio has a public address."""
+    """Participants choose whether their portfolio has a public address (once they may
+    take part: below the consent age that needs a guardian's consent)."""
+    if is_public and not may_take_part(user):
+        raise ValidationError(
+            _("A parent or guardian needs to agree before your portfolio can be public."),
+            code="needs_consent",
+        )
     portfolio, _created = Portfolio.objects.get_or_create(user=user)
     if portfolio.is_public != is_public:
         portfolio.is_public = is_public

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -71,7 +72,11 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
 @require_POST
 def portfolio_visibility(request: HttpRequest) -> HttpResponse:
     is_public = request.POST.get("is_public") == "1"
-    services.set_portfolio_public(user=request.user, is_public=is_public)
+    try:
+        services.set_portfolio_public(user=request.user, is_public=is_public)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("badges:my-portfolio")
     messages.success(
         request,
         _("Your portfolio is public now.") if is_public else _("Your portfolio is private now."),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from transcoding.models import MediaAsset
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for
+from videoawards.accounts.selectors import users_lacking_consent
 from videoawards.workshops.models import Workshop
 
 from .models import PUBLIC_ENTRY_STATES, Award, Challenge, Entry, EntryCreator, Feature, Phase
@@ -64,6 +65,23 @@ def homepage_challenges() -> QuerySet[Challenge]:
     return challenges_in_group(group=OPEN)
 
 
+def public_entry_q(prefix: str = "") -> Q:
+    """Entries anyone may see: moderated into a public state, not hidden after reports,
+    in a published challenge, and made only by people who may appear in public (a
+    guardian agreed where needed; withdrawing consent hides the entry again). `prefix`
+    reaches an entry from another model, e.g. "entry__"."""
+    lacking_consent = EntryCreator.objects.filter(
+        entry=OuterRef(f"{prefix}pk"), user__in=users_lacking_consent()
+    )
+    return Q(
+        **{
+            f"{prefix}state__in": PUBLIC_ENTRY_STATES,
+            f"{prefix}hidden_at__isnull": True,
+            f"{prefix}challenge__is_published": True,
+        }
+    ) & ~Exists(lacking_consent)
+
+
 def _creators_prefetch() -> Prefetch:
     # Display names only: nothing else about a creator leaves this module for the pages.
     return Prefetch(
@@ -78,7 +96,7 @@ def challenge_with_details(*, slug: str) -> Challenge:
     `challenge.public_entries`, workshops in `challenge.published_workshops`.
     """
     public_entries = (
-        Entry.objects.filter(state__in=PUBLIC_ENTRY_STATES, hidden_at__isnull=True)
+        Entry.objects.filter(public_entry_q())
         .select_related("category")
         .prefetch_related(_creators_prefetch())
         .order_by("title", "pk")
@@ -175,18 +193,6 @@ def unregister_entry_viewer_rule(rule: EntryViewerRule) -> None:
         _entry_viewer_rules.remove(rule)
 
 
-def public_entries_q(prefix: str = "") -> Q:
-    """Entries anyone may see: moderated (approved, finalist, winner), not hidden after
-    reports, in a published challenge. `prefix` is the path to the entry, e.g. "entry__"."""
-    return Q(
-        **{
-            f"{prefix}state__in": PUBLIC_ENTRY_STATES,
-            f"{prefix}hidden_at__isnull": True,
-            f"{prefix}challenge__is_published": True,
-        }
-    )
-
-
 def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
     """Entries `user` may see: public ones for everyone; in any state (hidden ones too)
     for the entry's creators, moderators and organisers of its network, and whoever a
@@ -197,7 +203,7 @@ def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
     organisers see every entry, network ones the entries of their network's challenges.
     """
     qs = Entry.objects.select_related("challenge", "category", "media_asset")
-    visible = public_entries_q()
+    visible = public_entry_q()
     if user.is_authenticated:
         if is_moderator_for(user, None):  # platform-wide
             return qs
@@ -213,7 +219,7 @@ def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
 
 def user_can_view_entry(*, user: User | AnonymousUser, entry: Entry) -> bool:
     """The object-level check behind visible_entries, for one entry already loaded."""
-    if entry.is_public and entry.challenge.is_published:
+    if Entry.objects.filter(public_entry_q(), pk=entry.pk).exists():
         return True
     if not user.is_authenticated:
         return False
@@ -248,7 +254,7 @@ def participant_entries(*, user: User) -> QuerySet[Entry]:
 def homepage_features(*, limit: int = 8) -> list[Feature]:
     """Winners for the homepage, curated order, in two queries however many there are."""
     return list(
-        Feature.objects.filter(public_entries_q("entry__"), is_hidden=False)
+        Feature.objects.filter(public_entry_q("entry__"), is_hidden=False)
         .select_related("award", "award__category", "entry__challenge", "entry__media_asset")
         .prefetch_related(Prefetch("entry__creators", queryset=_creators_prefetch().queryset))[
             :limit

@@ -15,6 +15,7 @@ from transcoding import services as media_services
 from transcoding.models import MediaAsset, UploadSession
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for, is_organiser_for, is_verified
+from videoawards.accounts.selectors import may_take_part
 
 from .models import (
     ENTRY_TRANSITIONS,
@@ -208,6 +209,25 @@ def _check_submittable(entry: Entry) -> None:
         raise ValidationError(
             _("Upload your video and wait until it is ready before you submit."),
             code="video_not_ready",
+        )
+    _check_creators_may_take_part(entry)
+
+
+def _check_creators_may_take_part(entry: Entry) -> None:
+    """Every creator of the entry needs their own go-ahead (accounts' may_take_part)."""
+    waiting = sorted(
+        (creator.display_name for creator in entry.creators.all() if not may_take_part(creator)),
+        key=str.casefold,
+    )
+    if waiting:
+        raise ValidationError(
+            _(
+                "Before this entry can be sent, everyone in the team needs a confirmed email "
+                "and, if they are younger than the age of digital consent, a parent's or "
+                "guardian's OK. Still waiting for: %(names)s."
+            )
+            % {"names": ", ".join(waiting)},
+            code="creators_need_consent",
         )
 
 

@@ -19,7 +19,7 @@ from django_ratelimit.decorators import ratelimit
 
 from videoawards.accounts.permissions import is_any_organiser, is_moderator_for
 from videoawards.challenges.models import Entry
-from videoawards.challenges.selectors import public_entries_q
+from videoawards.challenges.selectors import public_entry_q
 
 from . import selectors, services
 from .forms import AuditFilterForm, DecisionForm, RejectForm, ReportForm
@@ -153,7 +153,7 @@ def _report_rate_per_account(group: str, request: HttpRequest) -> str | None:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """Anyone, with or without an account, may report a published entry."""
     entry = get_object_or_404(
-        Entry.objects.filter(public_entries_q()).select_related("challenge"), pk=pk
+        Entry.objects.filter(public_entry_q()).select_related("challenge"), pk=pk
     )
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -9,3 +9,11 @@ document.addEventListener("change", (event) => {
   }
 });
 
+
+// Forms marked data-confirm="question" ask before they are sent.
+document.addEventListener("submit", (event) => {
+  const question = event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});
