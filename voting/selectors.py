@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from videoawards.accounts.models import User
 from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry, EntryCreator
+from videoawards.challenges.selectors import public_entry_q
 from voting import tally as pure_tally
 from voting.models import (
     Assignment,
@@ -296,8 +297,9 @@ def public_vote_round(*, challenge_id: int) -> Round | None:
 
 
 def votable_entries(*, challenge: Challenge) -> QuerySet[Entry]:
-    """Entries in the public vote: the confirmed shortlist, else every approved entry."""
-    entries = Entry.objects.filter(challenge=challenge, state__in=PUBLIC_ENTRY_STATES)
+    """Entries in the public vote: the confirmed shortlist, else every approved entry;
+    public ones only (not hidden after reports)."""
+    entries = Entry.objects.filter(public_entry_q(), challenge=challenge)
     shortlist_round = public_vote_round(challenge_id=challenge.pk)
     if shortlist_round is not None:
         entries = entries.filter(
@@ -448,3 +450,15 @@ def published_award(*, snapshot: ResultSnapshot, award_id: int) -> AwardResult |
         if award.award_id == award_id:
             return award
     return None
+
+
+def jury_entry_viewers(user: User) -> Q:
+    """Registered with challenges (see VotingConfig.ready): jurors on a panel of an entry's
+    challenge see it before moderation and while it is hidden after reports."""
+    return Q(
+        Exists(
+            JuryMember.objects.filter(
+                panel__challenge=OuterRef("challenge"), juror=user, dropped_at__isnull=True
+            )
+        )
+    )

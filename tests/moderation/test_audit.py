@@ -235,3 +235,20 @@ def test_audit_log_page_makes_the_same_number_of_queries_for_many_events(
     # when / then
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(AUDIT)
+
+
+def test_approving_in_the_entry_admin_is_audited_too(make_entry, client_for):
+    # given
+    organiser = OrganiserFactory(provider_network=None)
+    entry = make_entry(state="submitted")
+    # when
+    client_for(organiser).post(
+        reverse("admin:challenges_entry_changelist"),
+        {"action": "approve", "_selected_action": [entry.pk]},
+    )
+    # then
+    entry.refresh_from_db()
+    assert entry.state == "approved"
+    assert list(AuditEvent.objects.values_list("action", "actor")) == [
+        ("entry.approve", organiser.pk)
+    ]

@@ -315,3 +315,12 @@ def test_a_moderator_cannot_decide_about_their_own_entry(make_entry, network):
     # when / then
     with pytest.raises(PermissionDenied):
         services.decide_reports(entry=entry, by=own, decision="keep")
+
+
+def test_moderators_see_on_the_entry_page_that_it_is_hidden(make_entry, moderator, client_for):
+    # given
+    entry = _hidden_after_reports(make_entry)
+    # when
+    page = client_for(moderator).get(entry.get_absolute_url()).content.decode()
+    # then
+    assert "Hidden from the public after reports: waiting for a moderator." in page

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from videoawards.security import content_security_policy
+from videoawards.security import content_security_policy, storage_origin
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +34,16 @@ def pages(make_entry, moderator, client_for, client):
 
 
 def test_every_page_has_a_strict_content_security_policy(pages):
+    # given: with S3 storage (the service-backed run), its origin serves media too
+    storage = [storage_origin()] if storage_origin() else []
     # then
     for response in pages:
         policy = _policy(response)
         assert policy["script-src"] == ["'self'"], response.request["PATH_INFO"]
         assert policy["style-src"] == ["'self'"]
-        assert policy["media-src"] == ["'self'", "blob:"]
-        assert policy["img-src"] == ["'self'", "data:"]
-        assert policy["connect-src"] == ["'self'"]
+        assert policy["media-src"] == ["'self'", "blob:", *storage]
+        assert policy["img-src"] == ["'self'", "data:", *storage]
+        assert policy["connect-src"] == ["'self'", *storage]
         assert policy["frame-ancestors"] == ["'none'"]
         assert policy["object-src"] == ["'none'"]
 

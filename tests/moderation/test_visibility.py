@@ -11,12 +11,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tests.factories import (
+    AwardFactory,
     ChallengeFactory,
+    JurorFactory,
     ModeratorFactory,
     ParticipantFactory,
     ProviderNetworkFactory,
 )
+from videoawards.badges.selectors import portfolio_entries
 from videoawards.challenges import selectors
+from videoawards.challenges.models import Feature
+from voting.models import JuryMember, JuryPanel
+from voting.selectors import votable_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +153,50 @@ def test_unregistered_juror_rule_no_longer_shows_waiting_entries(make_entry, cha
     }
     # then
     assert seen == {"juror": True, "stranger": False}
+
+
+def test_hidden_winner_leaves_the_homepage_and_the_public_portfolio(make_entry, creator, client):
+    # given
+    shown = make_entry(state="winner", title="Shown")
+    hidden = make_entry(state="winner", title="Hidden", hidden_at=timezone.now())
+    award = AwardFactory(challenge=shown.challenge)
+    for entry in (shown, hidden):
+        Feature.objects.create(award=award, entry=entry)
+    # when
+    homepage = [f.entry.title for f in selectors.homepage_features()]
+    portfolio = [e.title for e in portfolio_entries(user=creator, public_only=True)]
+    # then
+    assert (homepage, portfolio) == (["Shown"], ["Shown"])
+
+
+def test_jurors_on_a_panel_of_the_challenge_see_its_waiting_entries_dropped_ones_do_not(
+    make_entry, challenge, client_for
+):
+    # given: voting's own rule (registered in VotingConfig.ready), with real jury panels
+    entry = make_entry(state="submitted")
+    panel = JuryPanel.objects.create(challenge=challenge, name="Main jury")
+    active, dropped, elsewhere = JurorFactory(), JurorFactory(), JurorFactory()
+    JuryMember.objects.create(panel=panel, juror=active)
+    JuryMember.objects.create(panel=panel, juror=dropped, dropped_at=timezone.now())
+    other = JuryPanel.objects.create(challenge=ChallengeFactory(), name="Other jury")
+    JuryMember.objects.create(panel=other, juror=elsewhere)
+    # when
+    seen = {
+        name: (
+            client_for(user).get(entry.get_absolute_url()).status_code,
+            client_for(user).get(f"/media/assets/{entry.media_asset_id}/master.m3u8").status_code,
+        )
+        for name, user in (("active", active), ("dropped", dropped), ("elsewhere", elsewhere))
+    }
+    # then
+    assert seen == {"active": (200, 200), "dropped": (404, 404), "elsewhere": (404, 404)}
+
+
+def test_hidden_entries_leave_the_public_vote(make_entry, challenge):
+    # given
+    make_entry(state="approved", title="Public")
+    make_entry(state="approved", title="Reported away", hidden_at=timezone.now())
+    # when
+    votable = [e.title for e in votable_entries(challenge=challenge)]
+    # then
+    assert votable == ["Public"]

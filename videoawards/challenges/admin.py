@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from videoawards.accounts.permissions import can_use_admin, is_organiser_for
+from videoawards.moderation.services import approve_entry
 
 from . import services
 from .models import Award, Category, Challenge, Entry, EntryCreator, EntryState, Feature
@@ -154,11 +155,14 @@ class EntryCreatorInline(OrganiserAdminMixin, admin.TabularInline):
     extra = 0
 
 
-def _move_entries(modeladmin, request, queryset: QuerySet[Entry], to_state: str) -> None:
+def _move_entries(modeladmin, request, queryset: QuerySet[Entry], to_state: str, move=None) -> None:
     moved = 0
     for entry in queryset:
         try:
-            services.transition_entry(entry=entry, to_state=to_state, by=request.user)
+            if move is not None:
+                move(entry)
+            else:
+                services.transition_entry(entry=entry, to_state=to_state, by=request.user)
             moved += 1
         except (ValidationError, PermissionDenied) as error:
             modeladmin.message_user(
@@ -191,6 +195,8 @@ class EntryAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "state",
         "moderation_reason",
+        "hidden_at",  # hidden and kept only on the moderation page, which audits it
+        "hidden_reason",
         "submitted_at",
         "state_changed_at",
         "created_at",
@@ -206,7 +212,11 @@ class EntryAdmin(OrganiserAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Approve (submitted entries)"))
     def approve(self, request, queryset):
-        _move_entries(self, request, queryset, EntryState.APPROVED)
+        # Through moderation, so the approval is audited like one from the queue.
+        def move(entry: Entry) -> None:
+            approve_entry(entry=entry, by=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+
+        _move_entries(self, request, queryset, EntryState.APPROVED, move=move)
 
     @admin.action(description=_("Make finalist (approved entries)"))
     def make_finalist(self, request, queryset):

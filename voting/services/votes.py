@@ -26,7 +26,8 @@ from django.utils.translation import ngettext
 
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_verified
-from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry
+from videoawards.challenges.models import Challenge, Entry
+from videoawards.challenges.selectors import public_entry_q
 from voting import selectors
 from voting.models import Ballot, RoundEntry, Vote, VoteFlag, VoteInvalidation, VotePolicy
 from voting.services.jury import require_organiser
@@ -81,11 +82,8 @@ def entry_facts(entry_id: int) -> EntryFacts | None:
 
 def _load_facts(entry_id: int) -> EntryFacts | None:
     entry = (
-        Entry.objects.filter(
-            pk=entry_id, state__in=PUBLIC_ENTRY_STATES, challenge__is_published=True
-        )
-        .select_related("challenge")
-        .first()
+        # Public entries only: not hidden after reports, every creator may appear in public.
+        Entry.objects.filter(public_entry_q(), pk=entry_id).select_related("challenge").first()
     )
     if entry is None or not entry.challenge.has_public_voting:
         return None

@@ -10,10 +10,10 @@ document.addEventListener("change", (event) => {
 });
 
 
-// Forms marked data-confirm ask first (e.g. giving up a workshop place).
+// Forms marked data-confirm="question" ask before they are sent.
 document.addEventListener("submit", (event) => {
-  const form = event.target;
-  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+  const question = event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
     event.preventDefault();
   }
 });
