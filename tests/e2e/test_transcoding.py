@@ -3,7 +3,9 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import ParticipantFactory
+from tests.factories import EntryFactory, ParticipantFactory
+from transcoding import services, storage
+from transcoding.media import samples
 from transcoding.models import MediaAsset, UploadSession
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,3 +68,56 @@ def test_upload_interrupted_by_a_dropped_connection_resumes_after_a_reload(page,
     session.refresh_from_db()
     assert (session.status, len(resent)) == ("completed", 5)
     assert MediaAsset.objects.get(owner=participant).source_size == len(data)
+
+
+@pytest.fixture
+def processed_entry(tmp_path):
+    """An approved entry whose video went through the real pipeline (probe, ffmpeg, HLS)."""
+    source = samples.make_sample_video(
+        tmp_path / "experiment.mp4", seconds=6, width=640, height=360
+    )
+    owner = ParticipantFactory()
+    asset = MediaAsset.objects.create(owner=owner, source_key="", max_duration_s=180)
+    key = f"uploads/{asset.pk}/source"
+    storage.upload(source, key, content_type="video/mp4", cache_control="private")
+    MediaAsset.objects.filter(pk=asset.pk).update(source_key=key)
+    services.process_asset(asset_id=asset.pk)
+    asset.refresh_from_db()
+    assert asset.status == "ready", asset.error_message
+    services.add_caption(
+        asset=asset,
+        language="en",
+        label="English",
+        content=b"WEBVTT\n\n00:00.000 --> 00:05.000\nMilk makes the torch light orange\n",
+    )
+    return EntryFactory(
+        title="Sunset in a glass", state="approved", media_asset=asset, creators=[owner]
+    )
+
+
+def test_a_visitor_plays_a_processed_video_with_captions_on_the_entry_page(page, processed_entry):
+    # given: the browser can decode what the pipeline makes
+    segments = []
+    page.on("response", lambda r: segments.append(r.status) if ".m4s" in r.url else None)
+    page.goto(processed_entry.get_absolute_url())
+    assert page.evaluate("MediaSource.isTypeSupported('video/mp4; codecs=\"avc1.64001e\"')")
+    video = page.get_by_label("Sunset in a glass")
+    # when
+    video.evaluate("v => { v.muted = true; return v.play(); }")
+    # then: hls.js plays it, time moves on, and the English captions are showing
+    page.wait_for_function(
+        "() => document.querySelector('video[data-hls-player]').currentTime > 1.5",
+        timeout=30_000,
+    )
+    assert video.evaluate("v => Boolean(v.hls) && v.videoWidth") == 640
+    assert segments and set(segments) <= {200, 206}
+    page.wait_for_function(
+        "() => { const t = document.querySelector('video[data-hls-player]').textTracks;"
+        " return t.length > 0 && t[0].mode === 'showing' && t[0].cues && t[0].cues.length > 0; }",
+        timeout=15_000,
+    )
+    assert video.evaluate("v => [v.textTracks[0].label, v.textTracks[0].cues[0].text]") == [
+        "English",
+        "Milk makes the torch light orange",
+    ]
+    assert page.get_by_role("alert").is_hidden()

@@ -13,9 +13,12 @@ class MediaRejected(Exception):
     """
 
     def __init__(self, code: str, user_message: str | Promise) -> None:
-        super().__init__(f"{code}: {user_message}")
+        super().__init__(code)  # the message stays lazy: translated where it is shown
         self.code = code
         self.user_message = user_message
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.user_message}"
 
 
 class MediaProcessingError(Exception):

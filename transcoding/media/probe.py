@@ -115,6 +115,22 @@ class ProbeResult:
         return self.height > self.width
 
 
+_MP4_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot"}
+
+
+def looks_like_video(path: Path) -> bool:
+    """Whether the file starts like one of the allowed containers (to tell a damaged
+    video from something that never was one, when ffprobe can't open either)."""
+    with Path(path).open("rb") as handle:
+        head = handle.read(400)
+    return (
+        head[4:8] in _MP4_BOXES
+        or head.startswith(b"\x1a\x45\xdf\xa3")  # Matroska/WebM (EBML)
+        or (head.startswith(b"RIFF") and head[8:11] == b"AVI")
+        or (len(head) > 376 and head[0] == head[188] == head[376] == 0x47)  # MPEG-TS
+    )
+
+
 def run_ffprobe(path: Path, *, timeout_s: float = 30.0) -> dict[str, Any]:
     """ffprobe's JSON about ``path`` (format and streams), under the sandbox's limits."""
     args = [
@@ -140,7 +156,7 @@ def run_ffprobe(path: Path, *, timeout_s: float = 30.0) -> dict[str, Any]:
     if completed.limit_hit:
         raise MediaProcessingError(f"ffprobe stopped by the {completed.limit_hit} limit")
     if completed.returncode != 0:
-        if "not on whitelist" in completed.stderr_tail:
+        if "not on whitelist" in completed.stderr_tail or not looks_like_video(path):
             raise MediaRejected("unsupported_format", MESSAGES["unsupported_format"])
         raise MediaRejected("unreadable", MESSAGES["unreadable"])
     try:
