@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from tests.transcoding import outputs
 from transcoding import playlists
-from transcoding.media import errors, ladder, probe, samples, sandbox, transcode
+from transcoding.media import errors, ladder, pipeline, probe, samples, sandbox, transcode
 
 LIMITS = probe.ProbeLimits(max_duration_s=60)
 LOCATION = "+52.5200+013.4000/"
@@ -59,16 +59,10 @@ class Transcoded:
 
 def _transcode(folder: Path, name: str, **sample_options) -> Transcoded:
     source = samples.make_sample_video(folder / name, **sample_options)
-    result = probe.probe(source, limits=LIMITS)
     out_dir = folder / f"out-{Path(name).stem}"
     progress: list[float] = []
-    output = transcode.transcode(
-        source,
-        out_dir,
-        probe=result,
-        rungs=ladder.rungs_for(result),
-        limits=transcode.limits_for(result),
-        on_progress=progress.append,
+    result, output = pipeline.probe_and_transcode(
+        source, out_dir, max_duration_s=LIMITS.max_duration_s, on_progress=progress.append
     )
     return Transcoded(source, result, output, out_dir, progress)
 

@@ -14,7 +14,6 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -202,25 +201,9 @@ class ProgressWriter:
 
 def _media() -> Any:
     """The ffmpeg package, imported lazily so the web process never needs it."""
-    from transcoding.media import errors, ladder, probe, transcode
+    from transcoding.media import errors, pipeline
 
-    return errors, ladder, probe, transcode
-
-
-def _probe_and_transcode(
-    *, source: Path, out_dir: Path, max_duration_s: int, on_progress: Callable[[float], None]
-) -> tuple[Any, Any]:
-    _errors, ladder, probe, transcode = _media()
-    result = probe.probe(source, limits=probe.ProbeLimits(max_duration_s=max_duration_s))
-    output = transcode.transcode(
-        source,
-        out_dir,
-        probe=result,
-        rungs=ladder.rungs_for(result),
-        limits=transcode.limits_for(result),
-        on_progress=on_progress,
-    )
-    return result, output
+    return errors, pipeline
 
 
 def _cache_control(relative_path: str) -> str:
@@ -336,7 +319,7 @@ def process_asset(*, asset_id: uuid.UUID, task_id: str | None = None) -> MediaAs
     asset = begin_processing(asset_id=asset_id, task_id=task_id)
     if asset is None:
         return None
-    errors, _ladder, _probe, _transcode = _media()
+    errors, pipeline = _media()
     heartbeat = ProgressWriter(asset, task_id)
     max_duration = asset.max_duration_s or settings.VIDEOAWARDS_MAX_DURATION_SECONDS
     try:
@@ -348,8 +331,8 @@ def process_asset(*, asset_id: uuid.UUID, task_id: str | None = None) -> MediaAs
             out_dir.mkdir()
             storage.download(asset.source_key, source)
             heartbeat.beat()
-            probe, output = _probe_and_transcode(
-                source=source, out_dir=out_dir, max_duration_s=max_duration, on_progress=heartbeat
+            probe, output = pipeline.probe_and_transcode(
+                source, out_dir, max_duration_s=max_duration, on_progress=heartbeat
             )
             _publish(asset=asset, out_dir=out_dir, output=output, heartbeat=heartbeat)
     except errors.MediaRejected as exc:
