@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 from videoawards.views import rate_limited
 
 from . import consent, erasure, export, selectors, services
+from .countries import consent_age, country_choices
 from .forms import (
     DeleteAccountForm,
     EmailAuthenticationForm,
@@ -48,7 +50,19 @@ class SignupView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             return redirect("accounts:profile")
-        return render(request, self.template_name, {"form": SignupForm()})
+        return render(request, self.template_name, self._context(SignupForm()))
+
+    @staticmethod
+    def _context(form: SignupForm) -> dict:
+        """The form, and the consent ages its script uses to show the guardian field."""
+        return {
+            "form": form,
+            "consent_rules": {
+                "ages": {code: consent_age(code) for code, _name in country_choices()},
+                "default_age": settings.ACCOUNTS_DEFAULT_CONSENT_AGE,
+                "this_year": timezone.localdate().year,
+            },
+        }
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = SignupForm(request.POST)
@@ -68,7 +82,7 @@ class SignupView(View):
             else:
                 # The same answer whether or not the address already had an account.
                 return redirect("accounts:signup_done")
-        return render(request, self.template_name, {"form": form}, status=400)
+        return render(request, self.template_name, self._context(form), status=400)
 
 
 def signup_done(request: HttpRequest) -> HttpResponse:
