@@ -16,7 +16,6 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from videoawards.views import rate_limited
@@ -31,7 +30,7 @@ from .forms import (
     ResendVerificationForm,
     SignupForm,
 )
-from .ratelimits import limit_email_sending, limit_login
+from .ratelimits import guardian_email_is_limited, limit_email_sending, limit_login
 
 
 def _attach_errors(form, error: ValidationError) -> None:
@@ -236,25 +235,13 @@ def _render_profile(
     )
 
 
-def _guardian_email_limited(request: HttpRequest) -> bool:
-    """Emails to guardians: a few per participant per hour (counts this attempt)."""
-    return is_ratelimited(
-        request,
-        group="accounts.guardian-email",
-        key="user",
-        rate=lambda group, request: settings.ACCOUNTS_GUARDIAN_EMAIL_RATE,
-        method="POST",
-        increment=True,
-    )
-
-
 @login_required
 @require_POST
 def ask_guardian(request: HttpRequest) -> HttpResponse:
     """Send the consent request to a (new) guardian address."""
     form = GuardianEmailForm(request.POST)
     if form.is_valid():
-        if _guardian_email_limited(request):
+        if guardian_email_is_limited(request):
             return rate_limited(request, None)
         try:
             consent.request_consent(
@@ -271,7 +258,7 @@ def ask_guardian(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def resend_guardian_request(request: HttpRequest) -> HttpResponse:
-    if _guardian_email_limited(request):
+    if guardian_email_is_limited(request):
         return rate_limited(request, None)
     try:
         consent.resend_request(user=request.user)
