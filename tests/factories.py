@@ -139,3 +139,9 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     workshop = factory.SubFactory(WorkshopFactory)
     participant = factory.SubFactory(ParticipantFactory)
     status = Registration.Status.CONFIRMED
+    confirmed_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == Registration.Status.CONFIRMED else None
+    )
+    cancelled_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == Registration.Status.CANCELLED else None
+    )

@@ -63,6 +63,57 @@ def test_check_deploy_finds_no_issue_under_production_settings(tmp_path):
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
 
 
+def _production_python(env: dict[str, str], code: str) -> str:
+    """Run `code` in `manage.py shell` under `env`; returns what it printed."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_production_turns_on_hsts_https_only_cookies_and_the_security_headers(tmp_path):
+    # when
+    printed = _production_python(
+        _production_env(tmp_path),
+        "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS,"
+        " s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE,"
+        " s.CSRF_COOKIE_SECURE, s.X_FRAME_OPTIONS, s.SECURE_CONTENT_TYPE_NOSNIFF,"
+        " 'videoawards.security.SecurityHeadersMiddleware' in s.MIDDLEWARE)",
+    )
+    # then
+    assert printed.split() == ["31536000", "True", "True", "True", "True", "DENY", "True", "True"]
+
+
+def test_production_policy_lets_browsers_reach_the_object_storage(tmp_path):
+    # given: the storage of .env.example, on a public name
+    env = _production_env(tmp_path)
+    env.update(
+        {
+            "STORAGE_BACKEND": "s3",
+            "S3_ENDPOINT_URL": "https://media.videoawards.example",
+            "S3_ACCESS_KEY_ID": "videoawards-app",
+            "S3_SECRET_ACCESS_KEY": secrets.token_urlsafe(16),
+        }
+    )
+    # when
+    policy = _production_python(
+        env, "from videoawards.security import content_security_policy as p; print(p())"
+    )
+    # then
+    directives = {name: sources for name, *sources in (d.split() for d in policy.split(";"))}
+    origin = "https://media.videoawards.example"
+    assert directives["script-src"] == ["'self'"]
+    assert directives["media-src"] == ["'self'", "blob:", origin]
+    assert directives["img-src"] == ["'self'", "data:", origin]
+    assert directives["connect-src"] == ["'self'", origin]
+
+
 def test_compose_runs_the_whole_production_stack():
     # then
     assert "version" not in COMPOSE

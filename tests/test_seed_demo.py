@@ -1,14 +1,19 @@
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
+from transcoding import storage
+from transcoding.models import MediaAsset
 from videoawards.accounts.models import ProviderNetwork, Role, User
+from videoawards.challenges.management.commands import seed_demo
 from videoawards.challenges.management.commands.seed_demo import (
     DEMO_CHALLENGE_SLUG,
     DEMO_PASSWORD,
 )
-from videoawards.challenges.models import Award, Category, Challenge, Phase
+from videoawards.challenges.models import Award, Category, Challenge, Entry, EntryState, Phase
 from videoawards.workshops.models import Registration, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +26,9 @@ def _counts() -> dict[str, int]:
     }
 
 
-def _seed() -> str:
+def _seed(videos: str = "none") -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", f"--videos={videos}", stdout=out)
     return out.getvalue()
 
 
@@ -92,3 +97,78 @@ def test_homepage_shows_the_demo_challenge_and_workshops(client):
     assert "Science in 90 Seconds" in body
     assert "Film your first experiment" in body
     assert "Editing on your phone" in body
+
+
+# --- Sample entries with generated videos ---
+
+
+@pytest.fixture
+def tiny_samples(monkeypatch):
+    """Sample videos of 2 s at 320x180 (the demo makes 6 s at 640x360): quicker to encode."""
+    pytest.importorskip("transcoding.media.samples", reason="transcoding.media not there yet")
+    monkeypatch.setattr(seed_demo, "SAMPLE_SECONDS", 2)
+    monkeypatch.setattr(seed_demo, "SAMPLE_WIDTH", 320)
+    monkeypatch.setattr(seed_demo, "SAMPLE_HEIGHT", 180)
+
+
+def _sample_entries() -> list[Entry]:
+    return list(
+        Entry.objects.filter(challenge__slug=DEMO_CHALLENGE_SLUG)
+        .select_related("media_asset")
+        .order_by("title")
+    )
+
+
+@pytest.mark.slow
+def test_inline_sample_videos_play_for_visitors_on_approved_entries(tiny_samples):
+    # when
+    _seed(videos="inline")
+    # then
+    entries = _sample_entries()
+    assert [(e.title, e.state, e.media_asset.status) for e in entries] == [
+        ("A cloud in a bottle", EntryState.APPROVED, MediaAsset.Status.READY),
+        ("Sound you can see", EntryState.APPROVED, MediaAsset.Status.READY),
+        ("Why is the sky blue?", EntryState.APPROVED, MediaAsset.Status.READY),
+    ]
+    visitor = Client()
+    challenge_page = visitor.get(f"/challenges/{DEMO_CHALLENGE_SLUG}/").content.decode()
+    assert [e.title in challenge_page for e in entries] == [True] * 3
+    for entry in entries:
+        page = visitor.get(entry.get_absolute_url()).content.decode()
+        master_url = re.search(r'data-src="([^"]+)"', page).group(1)
+        master = visitor.get(master_url)
+        assert (master.status_code, master.content.decode().startswith("#EXTM3U")) == (200, True)
+
+
+@pytest.mark.slow
+def test_seeding_again_neither_makes_nor_queues_the_videos_twice(
+    tiny_samples, django_capture_on_commit_callbacks
+):
+    # given
+    with django_capture_on_commit_callbacks(execute=True):
+        _seed(videos="queue")
+    first = {e.title: e.media_asset for e in _sample_entries()}
+    # when
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _seed(videos="queue")
+    # then
+    assert callbacks == []
+    assert {e.title: e.media_asset for e in _sample_entries()} == first
+    assert MediaAsset.objects.count() == 3
+    assert [a.queued_at is not None for a in first.values()] == [True] * 3
+
+
+@pytest.mark.slow
+def test_a_sample_video_whose_files_are_gone_is_made_again(tiny_samples):
+    # given
+    _seed(videos="inline")
+    lost = _sample_entries()[0].media_asset
+    storage.delete_prefix(f"media/{lost.pk}/")
+    # when
+    _seed(videos="inline")
+    # then
+    entry = _sample_entries()[0]
+    assert entry.media_asset_id != lost.pk
+    assert entry.media_asset.status == MediaAsset.Status.READY
+    assert not MediaAsset.objects.filter(pk=lost.pk).exists()
+    assert MediaAsset.objects.count() == 3

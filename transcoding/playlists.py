@@ -96,3 +96,66 @@ def join(folder: str, relative: str) -> str | None:
     """Resolve a playlist URI relative to folder ('a/b/'), refusing to climb out of it."""
     clean = safe_relative(relative)
     return None if clean is None else f"{folder}{clean}"
+
+
+# --- Writing the stored master playlist (transcoding.media.transcode) ---
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One rendition as the master playlist announces it to players."""
+
+    uri: str
+    bandwidth: int
+    average_bandwidth: int
+    width: int
+    height: int
+    codecs: str
+    frame_rate: float
+
+
+def master_playlist(variants: Sequence[Variant]) -> str:
+    """An HLS master playlist (version 7, fMP4) listing ``variants`` in the given order."""
+    lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    for variant in variants:
+        lines.append(
+            f"#EXT-X-STREAM-INF:BANDWIDTH={variant.bandwidth},"
+            f"AVERAGE-BANDWIDTH={variant.average_bandwidth},"
+            f"RESOLUTION={variant.width}x{variant.height},"
+            f'CODECS="{_quoted(variant.codecs)}",'
+            f"FRAME-RATE={variant.frame_rate:.3f}"
+        )
+        lines.append(variant.uri)
+    return "\n".join(lines) + "\n"
+
+
+def media_segments(text: str) -> list[tuple[float, str]]:
+    """(duration, URI) of every segment of a media playlist, in order."""
+    segments: list[tuple[float, str]] = []
+    duration: float | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("#EXTINF:"):
+            duration = float(line[len("#EXTINF:") :].split(",", 1)[0])
+        elif _is_uri_line(line) and duration is not None:
+            segments.append((duration, line))
+            duration = None
+    return segments
+
+
+def stream_attributes(text: str) -> list[dict[str, str]]:
+    """The attributes of each #EXT-X-STREAM-INF of a master playlist, with its URI as "URI"."""
+    variants: list[dict[str, str]] = []
+    pending: dict[str, str] | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("#EXT-X-STREAM-INF:"):
+            body = line[len("#EXT-X-STREAM-INF:") :]
+            pending = {
+                m.group(1): m.group(2).strip('"')
+                for m in re.finditer(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)', body)
+            }
+        elif _is_uri_line(line) and pending is not None:
+            variants.append({**pending, "URI": line})
+            pending = None
+    return variants

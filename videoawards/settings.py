@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "videoawards.workshops",
     "videoawards.challenges",
     "videoawards.badges",
+    "videoawards.moderation",
     "transcoding",
     "voting",
 ]
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "videoawards.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "videoawards.urls"
@@ -226,10 +228,30 @@ TRANSCODING_PLAYBACK_URL_SECONDS = 3600
 # Where jobs keep temporary files (default: <system temp>/videoawards); needs room for a
 # source and its renditions. Folders of killed workers are removed when a worker starts.
 TRANSCODING_WORK_DIR = env("TRANSCODING_WORK_DIR", default="")
+# ffmpeg on untrusted files (transcoding/media/): what a video may be, and the ceilings of
+# one ffmpeg run (address space; CPU seconds per second of video, scaled by picture size).
+TRANSCODING_MAX_DIMENSION = env.int("VIDEOAWARDS_MAX_VIDEO_DIMENSION", default=4096)
+TRANSCODING_MAX_FRAME_RATE = 120
+TRANSCODING_FFMPEG_MEMORY_MB = env.int("TRANSCODING_FFMPEG_MEMORY_MB", default=4096)
+TRANSCODING_CPU_SECONDS_PER_SECOND = 12
+# x264 speed/size trade-off: veryfast suits small worker machines; slower presets shrink files.
+TRANSCODING_X264_PRESET = env("TRANSCODING_X264_PRESET", default="veryfast")
 
 # --- Badges (Open Badges 2.0, hosted verification) -----------------------------
 BADGES_ISSUER_NAME = env("VIDEOAWARDS_BADGES_ISSUER_NAME", default="videoawards")
 BADGES_ISSUER_EMAIL = env("VIDEOAWARDS_BADGES_ISSUER_EMAIL", default="badges@videoawards.invalid")
+
+# --- Public votes (voting/) ------------------------------------------------------
+# django-ratelimit rates for casting and taking back votes; per address is generous
+# because a school or a family shares one.
+VOTING_RATE_PER_ACCOUNT = env("VIDEOAWARDS_VOTE_RATE_PER_ACCOUNT", default="30/m")
+VOTING_RATE_PER_ADDRESS = env("VIDEOAWARDS_VOTE_RATE_PER_ADDRESS", default="600/m")
+# --- Moderation -----------------------------------------------------------------
+# Open reports (from different people) that hide a published entry until a moderator decides.
+MODERATION_REPORTS_TO_HIDE = env.int("VIDEOAWARDS_REPORTS_TO_HIDE", default=3)
+# django-ratelimit rates for reports: per IP (a classroom shares one) and per account.
+MODERATION_REPORT_RATE_PER_IP = env("VIDEOAWARDS_REPORT_RATE_PER_IP", default="20/h")
+MODERATION_REPORT_RATE_PER_ACCOUNT = env("VIDEOAWARDS_REPORT_RATE_PER_ACCOUNT", default="10/h")
 
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -307,6 +329,7 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy and Permissions-Policy: see videoawards/security.py.
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,15 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
+from .security import csp_update
 
 api_v1 = [
     path("", include("videoawards.accounts.api_urls")),
     path("", include("videoawards.workshops.api_urls")),
     path("", include("videoawards.challenges.api_urls")),
     path("", include("transcoding.api_urls")),
+    path("", include("voting.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,8 +23,20 @@ urlpatterns = [
     path("challenges/", include("videoawards.challenges.urls")),
     path("media/", include("transcoding.urls")),
     path("badges/", include("videoawards.badges.urls")),
+    path("voting/", include("voting.urls")),
+    path("moderation/", include("videoawards.moderation.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        # Swagger UI comes from its CDN and styles itself inline; only this page allows that.
+        csp_update(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+            script_src=("https://cdn.jsdelivr.net",),
+            style_src=("https://cdn.jsdelivr.net", "'unsafe-inline'"),
+            img_src=("https://cdn.jsdelivr.net",),
+        ),
+        name="api-docs",
+    ),
 ]

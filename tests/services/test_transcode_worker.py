@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import signal
 import time
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from tests.factories import ParticipantFactory
+from tests.transcoding.bad_files import (
+    Canary,
+    hls_playlist_disguised_as_video,
+    text_renamed_mp4,
+    three_hour_tiny_clip,
+    truncated_mp4_with_moov_at_the_end,
+)
 from transcoding import services, storage
+from transcoding.media import samples
 from transcoding.models import MediaAsset
-
-samples = pytest.importorskip("transcoding.media.samples", reason="transcoding.media not there yet")
+from videoawards.celery import app
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +30,10 @@ WAIT_SECONDS = 180
 def _uploaded_asset(tmp_path, *, seconds: int, width: int, height: int) -> MediaAsset:
     source = tmp_path / "source.mp4"
     samples.make_sample_video(source, seconds=seconds, width=width, height=height)
+    return _uploaded_file(source)
+
+
+def _uploaded_file(source: Path) -> MediaAsset:
     asset = MediaAsset.objects.create(owner=ParticipantFactory(), source_key="", max_duration_s=600)
     key = f"uploads/{asset.pk}/source"
     storage.upload(source, key, content_type="video/mp4", cache_control="private")
@@ -76,7 +87,7 @@ def test_a_worker_killed_mid_transcode_twice_loses_nothing_and_leaves_no_orphans
 ):
     # given: a video long enough that the encode is still running when the worker dies
     settings.TRANSCODING_STALE_SECONDS = 1
-    asset = _uploaded_asset(tmp_path, seconds=40, width=1280, height=720)
+    asset = _uploaded_asset(tmp_path, seconds=12, width=1280, height=720)
     services.queue_waiting_assets(owner_id=asset.owner_id)
     for _ in range(2):
         # when: SIGKILL to the worker and its pool while ffmpeg is encoding
@@ -95,3 +106,44 @@ def test_a_worker_killed_mid_transcode_twice_loses_nothing_and_leaves_no_orphans
     assert (asset.status, asset.delivery_count, asset.ready_version) == ("ready", 3, 1)
     assert set(storage.list_keys(f"media/{asset.pk}/")) == _referenced_keys(asset)
     assert storage.list_keys(f"media/{asset.pk}/v2/") == []
+
+
+def test_worker_refuses_bad_files_and_keeps_working(celery_worker_process, tmp_path):
+    # given: four bad files, then a good one, each from its own participant
+    canary = Canary()
+    makers = {
+        "unsupported_format": text_renamed_mp4,
+        "unreadable": truncated_mp4_with_moov_at_the_end,
+        "too_long": three_hour_tiny_clip,
+        "disguised_hls": hls_playlist_disguised_as_video(canary),
+    }
+    bad = {}
+    for name, make in makers.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        bad[name] = _uploaded_file(make(folder))
+    good = _uploaded_asset(tmp_path, seconds=2, width=320, height=240)
+    worker_pid = celery_worker_process.pid
+    # when
+    try:
+        for asset in [*bad.values(), good]:
+            services.queue_waiting_assets(owner_id=asset.owner_id)
+        finished = {
+            name: _wait_for(asset, lambda a: a.status in {"ready", "failed"}, what="finished")
+            for name, asset in {**bad, "good": good}.items()
+        }
+    finally:
+        canary.close()
+    # then
+    assert {name: (a.status, a.error_code) for name, a in finished.items()} == {
+        "unsupported_format": ("failed", "unsupported_format"),
+        "unreadable": ("failed", "unreadable"),
+        "too_long": ("failed", "too_long"),
+        "disguised_hls": ("failed", "unsupported_format"),
+        "good": ("ready", ""),
+    }
+    assert {a.delivery_count for a in finished.values()} == {1}
+    assert canary.hits == 0
+    assert celery_worker_process.pid == worker_pid
+    hostname = celery_worker_process.hostname
+    assert app.control.ping(destination=[hostname], timeout=5) == [{hostname: {"ok": "pong"}}]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from tests.transcoding.factories import MediaAssetFactory
 from transcoding import storage
+from transcoding.media import samples
 from transcoding.models import MediaAsset
 from transcoding.signals import asset_ready
 from transcoding.tasks import transcode_asset
-
-samples = pytest.importorskip("transcoding.media.samples", reason="transcoding.media not there yet")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -57,7 +60,11 @@ def test_processing_twice_leaves_the_same_objects(
     with django_capture_on_commit_callbacks(execute=True):
         transcode_asset(str(uploaded_sample.pk))
     keys = storage.list_keys(f"media/{uploaded_sample.pk}/")
-    MediaAsset.objects.filter(pk=uploaded_sample.pk).update(status=MediaAsset.Status.PROCESSING)
+    # as if the first worker died after publishing, before its "ready" was recorded
+    MediaAsset.objects.filter(pk=uploaded_sample.pk).update(
+        status=MediaAsset.Status.PROCESSING,
+        heartbeat_at=timezone.now() - timedelta(seconds=settings.TRANSCODING_STALE_SECONDS + 1),
+    )
     # when
     with django_capture_on_commit_callbacks(execute=True):
         transcode_asset(str(uploaded_sample.pk))

@@ -1,6 +1,7 @@
 """Writes of the media pipeline (split by subject; import from here)."""
 
 from transcoding.services.captions import add_caption
+from transcoding.services.imports import import_file, process_imported_asset
 from transcoding.services.processing import (
     TransientProcessingError,
     fail_after_retries,
@@ -15,6 +16,7 @@ from transcoding.services.processing import (
 from transcoding.services.uploads import (
     abort_stale_uploads,
     abort_upload,
+    add_stored_asset,
     complete_upload,
     create_upload,
     store_local_part,
@@ -25,11 +27,14 @@ __all__ = [
     "abort_stale_uploads",
     "abort_upload",
     "add_caption",
+    "add_stored_asset",
     "complete_upload",
     "create_upload",
     "fail_after_retries",
     "fail_asset",
+    "import_file",
     "process_asset",
+    "process_imported_asset",
     "queue_waiting_assets",
     "remove_orphaned_work_dirs",
     "retranscode_asset",

@@ -219,15 +219,44 @@ def complete_upload(*, session: UploadSession, parts: list[dict]) -> MediaAsset:
 
 
 @transaction.atomic
-def _finish_upload(*, session_id: uuid.UUID, size: int) -> MediaAsset:
+def add_stored_asset(
+    *,
+    owner_id,
+    source_key: str,
+    source_size: int,
+    max_duration_s: int,
+    asset_id: uuid.UUID | None = None,
+    queue: bool = True,
+) -> MediaAsset:
+    """The media asset for a source already in storage (a finished upload or an import).
+
+    With queue=True it is queued for a worker once the transaction commits (taking its turn
+    among the owner's videos). With queue=False the caller processes it in its own process:
+    it is marked as handed over, so no worker or sweeper queues it as well.
+    """
     from transcoding.services.processing import queue_waiting_assets
 
+    asset = MediaAsset.objects.create(
+        id=asset_id or uuid.uuid4(),
+        owner_id=owner_id,
+        source_key=source_key,
+        source_size=source_size,
+        max_duration_s=max_duration_s,
+        queued_at=None if queue else timezone.now(),
+    )
+    if queue:
+        transaction.on_commit(lambda: queue_waiting_assets(owner_id=owner_id))
+    return asset
+
+
+@transaction.atomic
+def _finish_upload(*, session_id: uuid.UUID, size: int) -> MediaAsset:
     session = UploadSession.objects.select_for_update().get(pk=session_id)
     if session.status == UploadSession.Status.COMPLETED:
         return session.asset
     if session.status != UploadSession.Status.OPEN:
         raise _reject("upload", _("This upload was cancelled."), "not_open")
-    asset = MediaAsset.objects.create(
+    asset = add_stored_asset(
         owner_id=session.owner_id,
         source_key=session.storage_key,
         source_size=size,
@@ -238,8 +267,6 @@ def _finish_upload(*, session_id: uuid.UUID, size: int) -> MediaAsset:
     session.finished_at = timezone.now()
     session.save(update_fields=["status", "asset", "finished_at"])
     UploadPart.objects.filter(session=session).delete()
-    owner_id = session.owner_id
-    transaction.on_commit(lambda: queue_waiting_assets(owner_id=owner_id))
     return asset
 
 

@@ -16,6 +16,8 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from videoawards.moderation.services import record_role_change
+
 from . import erasure
 from .models import ProviderNetwork, User
 from .permissions import can_use_admin, is_organiser_for, is_platform_organiser
@@ -144,6 +146,17 @@ class UserAdmin(DjangoUserAdmin):
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         for user in queryset:
             erasure.erase_account(user=user)
+
+    _audited_fields = ("role", "provider_network_id", "is_staff", "is_superuser", "is_active")
+
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
+        """Save, and write changes of role, network or staff flags to the audit log."""
+        before = User.objects.filter(pk=obj.pk).values(*self._audited_fields).first() or {}
+        super().save_model(request, obj, form, change)
+        if change:
+            record_role_change(
+                user=obj, by=request.user, before=before, ip_address=request.META.get("REMOTE_ADDR")
+            )
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

@@ -7,6 +7,8 @@ from django.dispatch import receiver
 from videoawards.accounts.signals import consent_withdrawn
 from videoawards.challenges.models import EntryState
 from videoawards.challenges.signals import entry_state_changed
+from videoawards.workshops.signals import attendance_marked
+from voting.signals import juror_served
 
 from . import services
 from .models import BadgeKind
@@ -32,6 +34,32 @@ def badge_for_entry(sender, *, entry, to_state, **kwargs) -> None:
             evidence_url=entry.get_absolute_url() if entry.is_public else "",
             narrative=f"{entry.title} ({entry.challenge.title})",
         )
+
+
+@receiver(attendance_marked, dispatch_uid="badges.attendance_marked")
+def badge_for_workshop(sender, *, registration, attended, **kwargs) -> None:
+    if not attended:
+        return
+    workshop = registration.workshop
+    # One badge per person and workshop, however often attendance is saved.
+    services.issue_badge(
+        kind=BadgeKind.WORKSHOP_ATTENDED,
+        recipient=registration.participant,
+        source=f"workshop:{workshop.pk}",
+        evidence_url=workshop.get_absolute_url(),
+        narrative=workshop.title,
+    )
+
+
+@receiver(juror_served, dispatch_uid="badges.juror_served")
+def badge_for_juror(sender, *, round, juror, **kwargs) -> None:
+    # One badge per round served: finishing the reviews and publishing results give one.
+    services.issue_badge(
+        kind=BadgeKind.JUROR,
+        recipient=juror,
+        source=f"round:{round.pk}:juror",
+        narrative=f"{round.name} ({round.challenge.title})",
+    )
 
 
 @receiver(consent_withdrawn, dispatch_uid="badges.consent_withdrawn")

@@ -197,12 +197,16 @@ ENTRY_TRANSITIONS: dict[str, frozenset[str]] = {
         {EntryState.APPROVED, EntryState.REJECTED, EntryState.DRAFT, EntryState.WITHDRAWN}
     ),
     EntryState.REJECTED: frozenset({EntryState.SUBMITTED, EntryState.DRAFT, EntryState.WITHDRAWN}),
-    EntryState.APPROVED: frozenset({EntryState.FINALIST, EntryState.WITHDRAWN}),
-    EntryState.FINALIST: frozenset({EntryState.WINNER, EntryState.APPROVED, EntryState.WITHDRAWN}),
+    EntryState.APPROVED: frozenset(
+        {EntryState.FINALIST, EntryState.REJECTED, EntryState.WITHDRAWN}
+    ),
+    EntryState.FINALIST: frozenset(
+        {EntryState.WINNER, EntryState.APPROVED, EntryState.REJECTED, EntryState.WITHDRAWN}
+    ),
     EntryState.WINNER: frozenset({EntryState.FINALIST}),
     EntryState.WITHDRAWN: frozenset(),
 }
-# States in which anyone may see the entry (after moderation).
+# States in which anyone may see the entry (after moderation), unless it is hidden.
 PUBLIC_ENTRY_STATES = frozenset({EntryState.APPROVED, EntryState.FINALIST, EntryState.WINNER})
 # States in which the creators may still change the entry's text, category and team.
 EDITABLE_ENTRY_STATES = frozenset({EntryState.DRAFT, EntryState.REJECTED})
@@ -243,6 +247,14 @@ class Entry(models.Model):
         _("state"), max_length=12, choices=EntryState, default=EntryState.DRAFT
     )
     moderation_reason = models.TextField(_("moderation reason"), blank=True)
+    # Set when reports pile up or a moderator hides a published entry: it stays in its
+    # state (jurors still see it) but leaves the public pages until a moderator keeps it.
+    hidden_at = models.DateTimeField(_("hidden from the public at"), null=True, blank=True)
+    hidden_reason = models.TextField(
+        _("why it is hidden"),
+        blank=True,
+        help_text=_("Empty while a moderator has not looked at the reports yet."),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -261,6 +273,10 @@ class Entry(models.Model):
                 condition=~Q(state=EntryState.REJECTED) | ~Q(moderation_reason=""),
                 name="entry_rejection_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(hidden_reason="") | Q(hidden_at__isnull=False),
+                name="entry_hidden_reason_only_when_hidden",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -271,9 +287,9 @@ class Entry(models.Model):
 
     @property
     def is_public(self) -> bool:
-        """In a public state. Whether anyone may see it also needs every creator's consent:
-        filter with selectors.public_entry_q()."""
-        return self.state in PUBLIC_ENTRY_STATES
+        """In a public state and not hidden after reports. Whether anyone may see it also
+        needs every creator's consent: filter with selectors.public_entry_q()."""
+        return self.state in PUBLIC_ENTRY_STATES and self.hidden_at is None
 
     @property
     def is_editable(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -65,15 +66,19 @@ def homepage_challenges() -> QuerySet[Challenge]:
 
 
 def public_entry_q(prefix: str = "") -> Q:
-    """Entries anyone may see: moderated into a public state, in a published challenge,
-    and made only by people who may appear in public (a guardian agreed where needed;
-    withdrawing consent hides the entry again). `prefix` reaches an entry from another
-    model, e.g. "entry__"."""
+    """Entries anyone may see: moderated into a public state, not hidden after reports,
+    in a published challenge, and made only by people who may appear in public (a
+    guardian agreed where needed; withdrawing consent hides the entry again). `prefix`
+    reaches an entry from another model, e.g. "entry__"."""
     lacking_consent = EntryCreator.objects.filter(
         entry=OuterRef(f"{prefix}pk"), user__in=users_lacking_consent()
     )
     return Q(
-        **{f"{prefix}state__in": PUBLIC_ENTRY_STATES, f"{prefix}challenge__is_published": True}
+        **{
+            f"{prefix}state__in": PUBLIC_ENTRY_STATES,
+            f"{prefix}hidden_at__isnull": True,
+            f"{prefix}challenge__is_published": True,
+        }
     ) & ~Exists(lacking_consent)
 
 
@@ -169,10 +174,32 @@ def challenge_timeline(*, challenge: Challenge, now: datetime | None = None) -> 
     ]
 
 
-def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
-    """Entries `user` may see: public ones of published challenges for everyone;
-    any state for the entry's creators and for moderators and organisers of its network.
+# Rules other apps register for who else may see entries that are not public (voting:
+# "jurors of the entry's challenge"). A rule takes a logged-in user and returns a Q over
+# Entry, or None when it gives that user nothing. Challenges cannot import voting.
+EntryViewerRule = Callable[[User], Q | None]
+_entry_viewer_rules: list[EntryViewerRule] = []
 
+
+def register_entry_viewer_rule(rule: EntryViewerRule) -> EntryViewerRule:
+    """Let more people see unpublished entries (call from an AppConfig.ready())."""
+    if rule not in _entry_viewer_rules:
+        _entry_viewer_rules.append(rule)
+    return rule
+
+
+def unregister_entry_viewer_rule(rule: EntryViewerRule) -> None:
+    if rule in _entry_viewer_rules:
+        _entry_viewer_rules.remove(rule)
+
+
+
+def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
+    """Entries `user` may see: public ones for everyone; in any state (hidden ones too)
+    for the entry's creators, moderators and organisers of its network, and whoever a
+    registered viewer rule adds (the challenge's jurors).
+
+    The one place that decides; the entry page, the API and the playback gateway ask here.
     Mirrors accounts.permissions.is_moderator_for: platform-wide moderators and
     organisers see every entry, network ones the entries of their network's challenges.
     """
@@ -184,6 +211,10 @@ def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
         visible |= Q(Exists(EntryCreator.objects.filter(entry=OuterRef("pk"), user=user)))
         if is_moderator_for(user, user.provider_network_id):
             visible |= Q(challenge__provider_network_id=user.provider_network_id)
+        for rule in _entry_viewer_rules:
+            extra = rule(user)
+            if extra is not None:
+                visible |= extra
     return qs.filter(visible)
 
 
@@ -193,19 +224,19 @@ def user_can_view_entry(*, user: User | AnonymousUser, entry: Entry) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    return (
-        is_moderator_for(user, entry.challenge.provider_network_id)
-        or entry.creator_links.filter(user=user).exists()
-    )
+    return visible_entries(user=user).filter(pk=entry.pk).exists()
 
 
 def may_play_entry_video(user: User | AnonymousUser, asset: MediaAsset) -> bool:
     """The media pipeline's playback rule (TRANSCODING_PLAYBACK_AUTHORIZER): the uploader,
-    staff, and whoever may see the entry the video belongs to."""
-    if user.is_authenticated and (user.pk == asset.owner_id or user.is_staff):
+    whoever may see the entry the video belongs to, and for a video on no entry,
+    platform-wide moderators and organisers."""
+    if user.is_authenticated and user.pk == asset.owner_id:
         return True
     entry = Entry.objects.select_related("challenge").filter(media_asset=asset).first()
-    return entry is not None and user_can_view_entry(user=user, entry=entry)
+    if entry is None:
+        return is_moderator_for(user, None)
+    return user_can_view_entry(user=user, entry=entry)
 
 
 def entries_with_creators(qs: QuerySet[Entry]) -> QuerySet[Entry]:

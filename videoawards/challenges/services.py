@@ -46,6 +46,9 @@ _MOVES: dict[tuple[str, str], Actor] = {
     (EntryState.REJECTED, EntryState.DRAFT): Actor.CREATOR,
     (EntryState.SUBMITTED, EntryState.APPROVED): Actor.MODERATOR,
     (EntryState.SUBMITTED, EntryState.REJECTED): Actor.MODERATOR,
+    # Taking a published entry down after reports: back to its creators to fix.
+    (EntryState.APPROVED, EntryState.REJECTED): Actor.MODERATOR,
+    (EntryState.FINALIST, EntryState.REJECTED): Actor.MODERATOR,
     (EntryState.APPROVED, EntryState.FINALIST): Actor.ORGANISER,
     (EntryState.FINALIST, EntryState.WINNER): Actor.ORGANISER,
     (EntryState.FINALIST, EntryState.APPROVED): Actor.ORGANISER,
@@ -254,6 +257,9 @@ def transition_entry(*, entry: Entry, to_state: str, by: User, reason: str = "")
         entry.submitted_at = timezone.now()
     if to_state in (EntryState.REJECTED, EntryState.APPROVED):
         entry.moderation_reason = reason
+    if to_state == EntryState.REJECTED:
+        # The rejection replaces any hiding: once fixed and approved again it is public.
+        entry.hidden_at, entry.hidden_reason = None, ""
     entry.state = to_state
     entry.state_changed_at = timezone.now()
     entry.save(
@@ -262,6 +268,8 @@ def transition_entry(*, entry: Entry, to_state: str, by: User, reason: str = "")
             "state_changed_at",
             "submitted_at",
             "moderation_reason",
+            "hidden_at",
+            "hidden_reason",
             "updated_at",
         ]
     )

@@ -6,21 +6,38 @@ state, and the dates move so the challenge is always open for entries "now".
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from transcoding import services as media_services
+from transcoding import storage
+from transcoding.models import MediaAsset
 from videoawards.accounts.models import ProviderNetwork, Role, User
-from videoawards.challenges.models import Award, Category, Challenge
+from videoawards.challenges.models import (
+    Award,
+    Category,
+    Challenge,
+    Entry,
+    EntryCreator,
+    EntryState,
+)
+from videoawards.workshops import services as workshop_services
 from videoawards.workshops.models import Registration, Workshop
 
 # Printed on every start and in README.md: demo data only, never a real account.
 DEMO_PASSWORD = "videoawards-demo"  # noqa: S105
 DEMO_EMAIL_DOMAIN = "demo.videoawards.invalid"
 DEMO_CHALLENGE_SLUG = "demo-science-in-90-seconds"
+VIDEOS_QUEUE, VIDEOS_INLINE, VIDEOS_NONE = VIDEO_MODES = ("queue", "inline", "none")
+# Small enough to make and transcode in a few seconds, big enough to look like a video.
+SAMPLE_SECONDS, SAMPLE_WIDTH, SAMPLE_HEIGHT = 6, 640, 360
 
 
 @dataclass(frozen=True)
@@ -43,12 +60,64 @@ DEMO_PEOPLE = (
 )
 
 
+@dataclass(frozen=True)
+class DemoEntry:
+    title: str
+    description: str
+    category: str  # slug
+    creators: tuple[int, ...]  # positions in the demo participants
+    team_name: str = ""
+
+
+DEMO_ENTRIES = (
+    DemoEntry(
+        "Why is the sky blue?",
+        "A torch, a glass of water and a drop of milk show why the sky is blue at noon "
+        "and red at sunset.",
+        "12-15",
+        (0,),
+    ),
+    DemoEntry(
+        "A cloud in a bottle",
+        "We squeeze a bottle with a little warm water and a match's smoke inside and watch "
+        "a cloud appear and vanish.",
+        "16-19",
+        (1,),
+    ),
+    DemoEntry(
+        "Sound you can see",
+        "Salt on a plastic sheet over a speaker draws patterns that change with the note.",
+        "16-19",
+        (1, 0),
+        team_name="Wave Makers",
+    ),
+)
+
+
 class Command(BaseCommand):
     help = "Create (or refresh) the demo data and print the demo logins."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--videos",
+            choices=VIDEO_MODES,
+            default=VIDEOS_QUEUE,
+            help=(
+                "sample entry videos: queue them for the worker (default, as `dev.py run` "
+                "starts one), process them here (inline), or leave them out (none)"
+            ),
+        )
+
     def handle(self, *args, **options) -> None:
-        seed_demo()
+        challenge, participants = seed_rows()
+        made = seed_sample_entries(
+            challenge=challenge, participants=participants, videos=options["videos"]
+        )
         self.stdout.write(demo_logins_text())
+        if made and options["videos"] == VIDEOS_QUEUE:
+            self.stdout.write(
+                f"{made} sample videos are queued: the worker makes them playable in a minute."
+            )
 
 
 def demo_logins_text() -> str:
@@ -57,9 +126,17 @@ def demo_logins_text() -> str:
     return "\n".join(lines)
 
 
+def seed_demo(*, now: datetime | None = None, videos: str = VIDEOS_QUEUE) -> Challenge:
+    """Create or refresh every demo row, then the sample entries' videos (see
+    seed_sample_entries for `videos`); returns the demo challenge."""
+    challenge, participants = seed_rows(now=now)
+    seed_sample_entries(challenge=challenge, participants=participants, videos=videos)
+    return challenge
+
+
 @transaction.atomic
-def seed_demo(*, now: datetime | None = None) -> Challenge:
-    """Create or refresh every demo row; returns the demo challenge."""
+def seed_rows(*, now: datetime | None = None) -> tuple[Challenge, list[User]]:
+    """Every demo row but the videos: (the demo challenge, the demo participants)."""
     # Whole hours, so two runs in the same hour leave the dates untouched.
     now = (now or timezone.now()).replace(minute=0, second=0, microsecond=0)
     network, _ = ProviderNetwork.objects.update_or_create(
@@ -76,8 +153,7 @@ def seed_demo(*, now: datetime | None = None) -> Challenge:
     participants = [people[p.email] for p in DEMO_PEOPLE if p.role == Role.PARTICIPANT]
     challenge = seed_challenge(network=network, now=now)
     seed_workshops(network=network, challenge=challenge, participants=participants, now=now)
-    seed_sample_entries(challenge=challenge, participants=participants)
-    return challenge
+    return challenge, participants
 
 
 def seed_person(*, person: DemoPerson, network: ProviderNetwork, now: datetime) -> User:
@@ -191,24 +267,96 @@ def seed_workshops(
             "is_published": True,
         },
     )
+    # Through the same service as the page, so the places really are taken.
     for participant in participants:
         active = Registration.objects.filter(workshop=on_site, participant=participant).exclude(
             status=Registration.Status.CANCELLED
         )
         if not active.exists():
-            Registration.objects.create(
-                workshop=on_site,
-                participant=participant,
-                status=Registration.Status.CONFIRMED,
-                confirmed_at=now,
-            )
+            workshop_services.register(workshop=on_site, participant=participant)
 
 
-def seed_sample_entries(*, challenge: Challenge, participants: list[User]) -> int:
-    """Entries with generated sample videos; returns how many were created.
+def seed_sample_entries(
+    *, challenge: Challenge, participants: list[User], videos: str = VIDEOS_QUEUE
+) -> int:
+    """Approved entries of the demo participants, each with a short generated video, so
+    the demo has something to play, judge and vote on; returns how many videos were made.
 
-    None yet: the upload and transcoding pipeline will fill this in (generate a short
-    clip with ffmpeg, store it as a media asset, create and approve an entry per
-    participant) so the demo has something to play, judge and vote on.
+    videos: "queue" hands new videos to the worker, "inline" processes them in this
+    process (also any left waiting by an earlier run), "none" makes no entries. A video
+    that is ready (its files still in storage) or on its way is left alone, so running
+    this again neither generates nor queues anything twice.
     """
-    return 0
+    if videos == VIDEOS_NONE:
+        return 0
+    made = 0
+    for sample in DEMO_ENTRIES:
+        creators = [participants[number] for number in sample.creators]
+        entry = seed_entry(challenge=challenge, sample=sample, creators=creators)
+        asset = entry.media_asset
+        if asset is not None and _video_is_fine(asset):
+            if videos == VIDEOS_INLINE and asset.status == MediaAsset.Status.UPLOADED:
+                media_services.process_imported_asset(asset=asset)
+            continue
+        if asset is not None:  # failed, or its files are gone: start again
+            _remove_asset(asset)
+        asset = _sample_asset(challenge=challenge, owner=creators[0], queue=videos != VIDEOS_INLINE)
+        entry.media_asset = asset
+        entry.save(update_fields=["media_asset", "updated_at"])
+        if videos == VIDEOS_INLINE:
+            media_services.process_imported_asset(asset=asset)
+        made += 1
+    return made
+
+
+@transaction.atomic
+def seed_entry(*, challenge: Challenge, sample: DemoEntry, creators: list[User]) -> Entry:
+    """The sample entry, approved, so visitors see it (demo rows skip the moderation queue)."""
+    now = timezone.now()
+    entry = Entry.objects.filter(challenge=challenge, title=sample.title).first() or Entry(
+        challenge=challenge, title=sample.title, submitted_at=now, state_changed_at=now
+    )
+    entry.category = challenge.categories.get(slug=sample.category)
+    entry.description = sample.description
+    entry.team_name = sample.team_name
+    if entry.state != EntryState.APPROVED:
+        entry.state = EntryState.APPROVED
+        entry.state_changed_at = now
+    entry.moderation_reason = ""
+    entry.save()
+    for user in creators:
+        EntryCreator.objects.get_or_create(entry=entry, user=user)
+    return entry
+
+
+def _video_is_fine(asset: MediaAsset) -> bool:
+    if asset.status == MediaAsset.Status.READY:
+        return storage.object_size(asset.master_playlist_key) is not None
+    return asset.status in {MediaAsset.Status.UPLOADED, MediaAsset.Status.PROCESSING}
+
+
+def _remove_asset(asset: MediaAsset) -> None:
+    storage.delete(asset.source_key)
+    storage.delete_prefix(f"media/{asset.pk}/")
+    asset.delete()
+
+
+def _sample_asset(*, challenge: Challenge, owner: User, queue: bool) -> MediaAsset:
+    from transcoding.media import samples
+
+    with tempfile.TemporaryDirectory(prefix="videoawards-demo-") as work:
+        path = samples.make_sample_video(
+            Path(work) / "sample.mp4",
+            seconds=SAMPLE_SECONDS,
+            width=SAMPLE_WIDTH,
+            height=SAMPLE_HEIGHT,
+            faststart=True,
+        )
+        return media_services.import_file(
+            path=path,
+            owner=owner,
+            queue=queue,
+            max_duration_s=min(
+                challenge.max_duration_seconds, settings.VIDEOAWARDS_MAX_DURATION_SECONDS
+            ),
+        )

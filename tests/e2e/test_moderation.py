@@ -1,0 +1,182 @@
+"""Moderation in a browser: an entry is approved into public view, reports hide it again,
+and a rejected participant reads the reason and resubmits. No page may break the CSP."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from tests.factories import (
+    ChallengeFactory,
+    EntryFactory,
+    ModeratorFactory,
+    OrganiserFactory,
+    ParticipantFactory,
+)
+from tests.transcoding.factories import published_asset
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """A new phone-sized browser page, logged in as `user` (or a visitor for None).
+
+    Each page records Content-Security-Policy violations in `page.csp_violations`.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    contexts = []
+
+    def _open(user=None):
+        context = browser.new_context(
+            base_url=live_server.url, locale="en-GB", viewport={"width": 390, "height": 844}
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": cookie.value,
+                        "url": live_server.url,
+                    }
+                ]
+            )
+        page = context.new_page()
+        page.csp_violations = []
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text
+                and page.csp_violations.append(message.text)
+            ),
+        )
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def setting_up(settings):
+    settings.RATELIMIT_ENABLE = True
+    cache.clear()
+
+
+@pytest.fixture
+def entry(setting_up):
+    challenge = ChallengeFactory(title="Sound You Can See")
+    creator = ParticipantFactory(display_name="Nova")
+    return EntryFactory(
+        challenge=challenge,
+        title="Chladni figures with salt",
+        state="submitted",
+        media_asset=published_asset(owner=creator),
+        creators=[creator],
+    )
+
+
+def test_entry_is_approved_into_public_view_then_hidden_when_reports_reach_the_threshold(
+    open_as, entry, settings
+):
+    # given
+    settings.MODERATION_REPORTS_TO_HIDE = 3
+    moderator = ModeratorFactory(provider_network=entry.challenge.provider_network)
+    visitor = open_as(None)
+    visitor.goto(entry.challenge.get_absolute_url())
+    expect(visitor.get_by_role("link", name="Chladni figures with salt")).to_have_count(0)
+
+    # when: the moderator approves it from the queue
+    queue = open_as(moderator)
+    queue.goto("/")
+    queue.get_by_role("link", name="Moderation").click()
+    item = queue.locator("li[data-entry]", has_text="Chladni figures with salt")
+    expect(item.locator("video[data-hls-player]")).to_have_count(1)
+    item.get_by_role("button", name="Approve").click()
+    expect(queue.get_by_text("is approved and public now")).to_be_visible()
+
+    # then: visitors see it
+    visitor.reload()
+    visitor.get_by_role("link", name="Chladni figures with salt").click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Chladni figures with salt")
+
+    # when: three different people report it
+    for _ in range(3):
+        reporter = open_as(ParticipantFactory())
+        reporter.goto(entry.get_absolute_url())
+        reporter.get_by_role("link", name="Report this video").click()
+        reporter.get_by_label("Uses someone else's work without permission").check()
+        reporter.get_by_label("Tell us more (optional)").fill("The music is from a film.")
+        reporter.get_by_role("button", name="Send report").click()
+        expect(reporter.get_by_text("Thank you for telling us.")).to_be_visible()
+
+    # then: it is gone from the public pages and waits in the queue, hidden
+    visitor.goto(entry.challenge.get_absolute_url())
+    expect(visitor.get_by_role("link", name="Chladni figures with salt")).to_have_count(0)
+    assert visitor.goto(entry.get_absolute_url()).status == 404
+    queue.reload()
+    reported = queue.locator("section", has=queue.get_by_role("heading", name="Reported"))
+    expect(reported).to_contain_text("Chladni figures with salt")
+    expect(reported).to_contain_text("Hidden from the public until you decide.")
+    expect(reported).to_contain_text("3 open reports")
+    assert queue.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
+    assert queue.csp_violations == [] and visitor.csp_violations == []
+
+
+def test_participant_reads_the_rejection_reason_and_submits_again(open_as, entry):
+    # given
+    moderator = ModeratorFactory(provider_network=entry.challenge.provider_network)
+    queue = open_as(moderator)
+    queue.goto("/moderation/")
+    item = queue.locator("li[data-entry]", has_text="Chladni figures with salt")
+
+    # when: the moderator rejects it with a reason
+    item.get_by_label("What should the creators change?").fill(
+        "Your school's name is readable at 0:12. Please blur it."
+    )
+    item.get_by_role("button", name="Reject with this reason").click()
+    expect(queue.get_by_text("went back to its creators")).to_be_visible()
+
+    # then: the participant sees why and sends it again
+    creator = open_as(entry.creators.get())
+    creator.goto(entry.get_absolute_url())
+    expect(
+        creator.get_by_text("Your school's name is readable at 0:12. Please blur it.")
+    ).to_be_visible()
+    expect(creator.locator(".badge")).to_have_text("Needs changes")
+    creator.get_by_role("button", name="Submit again").click()
+    expect(creator.locator(".badge")).to_have_text("Submitted, waiting for moderation")
+    queue.reload()
+    expect(queue.locator("li[data-entry]", has_text="Chladni figures with salt")).to_have_count(1)
+    assert creator.csp_violations == [] and queue.csp_violations == []
+
+
+def test_admin_audit_log_and_uploader_pages_break_no_content_security_policy(open_as, entry):
+    # given
+    organiser = OrganiserFactory(provider_network=None)
+    entry.state = "draft"
+    entry.save(update_fields=["state"])
+    organiser_page = open_as(organiser)
+    creator_page = open_as(entry.creators.get())
+    # when
+    for path in (
+        "/admin/",
+        "/admin/moderation/auditevent/",
+        f"/admin/accounts/user/{organiser.pk}/change/",
+        "/moderation/audit/",
+    ):
+        organiser_page.goto(path)
+        organiser_page.wait_for_load_state("load")
+    creator_page.goto(entry.get_absolute_url())
+    expect(creator_page.locator("[data-uploader], input[type=file]").first).to_be_attached()
+    # then
+    assert organiser_page.csp_violations == []
+    assert creator_page.csp_violations == []

@@ -1,0 +1,123 @@
+"""Security headers on every page, and templates free of inline script (the CSP needs it)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from videoawards.security import content_security_policy
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def _policy(response) -> dict[str, list[str]]:
+    directives = (part.split() for part in response["Content-Security-Policy"].split(";"))
+    return {name: sources for name, *sources in directives}
+
+
+@pytest.fixture
+def pages(make_entry, moderator, client_for, client):
+    entry = make_entry(state="approved")
+    return [
+        client.get("/"),
+        client.get(entry.get_absolute_url()),
+        client.get(reverse("moderation:report", args=[entry.pk])),
+        client_for(moderator).get(reverse("moderation:queue")),
+        client.get(f"/media/assets/{entry.media_asset_id}/master.m3u8"),
+        client.get("/api/v1/challenges/"),
+    ]
+
+
+def test_every_page_has_a_strict_content_security_policy(pages):
+    # then
+    for response in pages:
+        policy = _policy(response)
+        assert policy["script-src"] == ["'self'"], response.request["PATH_INFO"]
+        assert policy["style-src"] == ["'self'"]
+        assert policy["media-src"] == ["'self'", "blob:"]
+        assert policy["img-src"] == ["'self'", "data:"]
+        assert policy["connect-src"] == ["'self'"]
+        assert policy["frame-ancestors"] == ["'none'"]
+        assert policy["object-src"] == ["'none'"]
+
+
+def test_every_page_has_the_other_security_headers(pages):
+    # then
+    for response in pages:
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        permissions = response["Permissions-Policy"]
+        assert {"camera=()", "microphone=()", "geolocation=()"} <= {
+            p.strip() for p in permissions.split(",")
+        }
+
+
+def test_with_s3_storage_the_storage_origin_may_serve_media_images_and_uploads(settings):
+    # given
+    settings.STORAGE_BACKEND = "s3"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "videoawards",
+                "endpoint_url": "https://objects.videoawards.example:9000",
+                "access_key": "test",
+                "secret_key": "test-secret",
+                "region_name": "eu-central-1",
+                "addressing_style": "path",
+                "querystring_auth": True,
+            },
+        },
+    }
+    # when
+    policy = dict(
+        (name, sources)
+        for name, *sources in (part.split() for part in content_security_policy().split(";"))
+    )
+    # then
+    origin = "https://objects.videoawards.example:9000"
+    assert [origin in policy[d] for d in ("media-src", "img-src", "connect-src")] == [True] * 3
+    assert origin not in policy["script-src"]
+
+
+def test_only_the_api_docs_page_may_load_swagger_from_its_cdn(client):
+    # when
+    docs = client.get("/api/docs/")
+    home = client.get("/")
+    # then
+    assert "https://cdn.jsdelivr.net" in _policy(docs)["script-src"]
+    assert "'unsafe-inline'" not in _policy(docs)["script-src"]
+    assert "https://cdn.jsdelivr.net" not in _policy(home)["script-src"]
+
+
+_INLINE = [
+    # <script> without src, or with a body
+    (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "inline <script>"),
+    (re.compile(r"<script[^>]*>\s*[^<\s]", re.I), "script with a body"),
+    (re.compile(r"\son[a-z]+\s*=", re.I), "inline event handler"),
+    (re.compile(r"javascript:", re.I), "javascript: URL"),
+    (re.compile(r"<style[\s>]", re.I), "inline <style>"),
+    (re.compile(r"\sstyle\s*=", re.I), "style attribute"),
+]
+
+
+def test_no_template_has_inline_script_handlers_or_styles():
+    # given
+    templates = sorted(TEMPLATES.rglob("*.html"))
+    # when
+    found = [
+        f"{path.relative_to(TEMPLATES)}: {what}"
+        for path in templates
+        for pattern, what in _INLINE
+        if pattern.search(path.read_text())
+    ]
+    # then
+    assert len(templates) > 20
+    assert found == []

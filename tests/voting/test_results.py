@@ -1,0 +1,234 @@
+"""Results: a reproducible snapshot, the tally command, publishing, certificates."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import AwardFactory, ParticipantFactory
+from videoawards.badges.models import Assertion, BadgeKind
+from videoawards.challenges.models import EntryState, Feature
+from voting import services
+from voting.certificates import certificate_pdf
+from voting.models import Assignment, ResultPublication
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def judged(jury_round, organiser, entries, criteria):
+    """Every review submitted: the later an entry was made, the better its scores."""
+    services.assign_jurors(round=jury_round, by=organiser)
+    for assignment in Assignment.objects.filter(round=jury_round).select_related("juror"):
+        index = entries.index(assignment.entry)
+        services.save_review(
+            juror=assignment.juror,
+            assignment=assignment,
+            scores={c.pk: 1 + index for c in criteria},
+            comment="",
+            submit=True,
+        )
+    services.close_round(round=jury_round, by=organiser)
+    return jury_round
+
+
+@pytest.fixture
+def awards(judging_challenge):
+    return [
+        AwardFactory(challenge=judging_challenge, name="Jury prize", decided_by="jury", position=1),
+        AwardFactory(
+            challenge=judging_challenge,
+            name="Audience award",
+            decided_by="public",
+            jury_weight=0,
+            position=2,
+        ),
+    ]
+
+
+@pytest.fixture
+def votes(entries):
+    """entries[0] gets 3 votes, entries[1] gets 1."""
+    for _ in range(3):
+        services.cast_vote(voter=ParticipantFactory(), entry_id=entries[0].pk)
+    services.cast_vote(voter=ParticipantFactory(), entry_id=entries[1].pk)
+
+
+def test_results_rank_each_award_by_its_method(
+    judged, awards, votes, judging_challenge, organiser, entries
+):
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    jury, public = snapshot.data["awards"]
+    assert jury["winner"] == entries[5].pk
+    assert jury["finalists"] == [entries[5].pk, entries[4].pk, entries[3].pk]
+    assert public["winner"] == entries[0].pk
+    assert public["finalists"] == [entries[0].pk, entries[1].pk]  # nobody voted for the rest
+
+
+def test_recomputing_the_same_inputs_gives_the_same_hash(
+    judged, awards, votes, judging_challenge, organiser
+):
+    first = services.compute_results(challenge=judging_challenge, by=organiser)
+    second = services.compute_results(challenge=judging_challenge, by=organiser)
+    assert first.input_hash == second.input_hash
+    assert first.data == second.data
+
+
+def test_a_new_vote_changes_the_hash(judged, awards, votes, judging_challenge, organiser, entries):
+    before = services.compute_results(challenge=judging_challenge, by=organiser)
+    services.cast_vote(voter=ParticipantFactory(), entry_id=entries[2].pk)
+    after = services.compute_results(challenge=judging_challenge, by=organiser)
+    assert before.input_hash != after.input_hash
+
+
+def test_tally_command_prints_the_snapshot_as_one_json_line(
+    judged, awards, votes, judging_challenge, organiser
+):
+    # given
+    stored = services.compute_results(challenge=judging_challenge, by=organiser)
+    out = StringIO()
+    # when
+    call_command("tally", judging_challenge.slug, "--json", stdout=out)
+    # then
+    last_line = out.getvalue().strip().splitlines()[-1]
+    printed = json.loads(last_line)
+    assert printed["input_hash"] == stored.input_hash
+    assert printed == stored.data
+
+
+def test_publishing_marks_winners_features_them_and_issues_badges(
+    judged,
+    awards,
+    votes,
+    judging_challenge,
+    organiser,
+    entries,
+    jurors,
+    django_capture_on_commit_callbacks,
+):
+    # given
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_results(snapshot=snapshot, by=organiser)
+    # then: winners and finalists
+    for entry in entries:
+        entry.refresh_from_db()
+    assert entries[5].state == EntryState.WINNER
+    assert entries[0].state == EntryState.WINNER
+    assert entries[4].state == EntryState.FINALIST
+    assert entries[2].state == EntryState.APPROVED
+    # the winners are on the homepage
+    featured = set(Feature.objects.values_list("award__name", "entry_id"))
+    assert featured == {("Jury prize", entries[5].pk), ("Audience award", entries[0].pk)}
+    # badges: winners, finalists, jurors
+    winner_creator = entries[5].creators.get()
+    kinds = set(
+        Assertion.objects.filter(recipient=winner_creator).values_list(
+            "badge_class__kind", flat=True
+        )
+    )
+    assert kinds == {BadgeKind.FINALIST, BadgeKind.WINNER}
+    assert Assertion.objects.filter(badge_class__kind=BadgeKind.JUROR).count() == len(jurors)
+    # every participant got an email
+    assert len(mail.outbox) == len(entries)
+    to_winner = next(m for m in mail.outbox if m.to == [winner_creator.email])
+    assert "won an award" in to_winner.body
+
+
+def test_publishing_is_refused_when_votes_changed_since(
+    judged, awards, votes, judging_challenge, organiser, entries
+):
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    services.cast_vote(voter=ParticipantFactory(), entry_id=entries[3].pk)
+    with pytest.raises(ValidationError, match="changed since these results were computed"):
+        services.publish_results(snapshot=snapshot, by=organiser)
+    assert not ResultPublication.objects.exists()
+
+
+def test_results_can_be_published_only_once(judged, awards, judging_challenge, organiser):
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    services.publish_results(snapshot=snapshot, by=organiser)
+    with pytest.raises(ValidationError, match="already published"):
+        services.publish_results(snapshot=snapshot, by=organiser)
+
+
+def test_results_pages_appear_only_after_publication(
+    client, judged, awards, judging_challenge, organiser, entries
+):
+    results_url = reverse("voting:results", args=[judging_challenge.slug])
+    assert client.get(results_url).status_code == 404
+    assert client.get(f"/api/v1/challenges/{judging_challenge.slug}/results/").status_code == 404
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    # participants cannot look at the snapshot under review
+    client.force_login(entries[0].creators.get())
+    assert (
+        client.get(
+            reverse("voting:snapshot", args=[judging_challenge.slug, snapshot.pk])
+        ).status_code
+        == 403
+    )
+    services.publish_results(snapshot=snapshot, by=organiser)
+    page = client.get(results_url)
+    assert page.status_code == 200
+    assert entries[5].title in page.content.decode()
+    api = client.get(f"/api/v1/challenges/{judging_challenge.slug}/results/").json()
+    assert api["awards"][0]["winner"] == entries[5].pk
+
+
+def test_winner_gets_a_page_and_a_certificate_with_display_name_only(
+    client, judged, awards, judging_challenge, organiser, entries
+):
+    # given
+    services.publish_results(
+        snapshot=services.compute_results(challenge=judging_challenge, by=organiser), by=organiser
+    )
+    creator = entries[5].creators.get()
+    jury_award = awards[0]
+    # when
+    page = client.get(reverse("voting:winner", args=[judging_challenge.slug, jury_award.pk]))
+    pdf = client.get(reverse("voting:certificate", args=[judging_challenge.slug, jury_award.pk]))
+    # then
+    assert page.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert creator.display_name.encode() in pdf.content
+    assert creator.email.encode() not in pdf.content
+    assert str(creator.birth_year).encode() not in pdf.content
+
+
+def test_certificate_names_a_team_and_its_members():
+    pdf = certificate_pdf(
+        names=["Nova", "Kai"],
+        team_name="The Photons",
+        entry_title="Why is the sky blue?",
+        award_name="Jury prize",
+        challenge_title="Science in 90 Seconds",
+        published_at=timezone.now(),
+    )
+    assert pdf.startswith(b"%PDF")
+    assert b"The Photons" in pdf
+    assert b"Nova, Kai" in pdf
+
+
+def test_organiser_computes_and_publishes_from_the_page(
+    client, judged, awards, judging_challenge, organiser, entries
+):
+    client.force_login(organiser)
+    response = client.post(reverse("voting:compute_results", args=[judging_challenge.slug]))
+    assert response.status_code == 302
+    snapshot_url = response["Location"]
+    page = client.get(snapshot_url)
+    assert page.status_code == 200
+    snapshot = page.context["snapshot"]
+    response = client.post(reverse("voting:publish", args=[judging_challenge.slug, snapshot.pk]))
+    assert response.status_code == 302
+    home = client.get(reverse("home"))
+    assert entries[5].title in home.content.decode()

@@ -1,0 +1,182 @@
+"""Running ffmpeg and ffprobe on untrusted files: subprocesses under hard limits.
+
+Each process gets its own session (so a timeout kills its whole process group), CPU,
+address-space and file-size limits set before exec, a clean environment, and dies with
+its parent (a worker killed with SIGKILL leaves no ffmpeg behind). Whatever goes wrong
+in the caller, the process is killed and reaped before ``run`` returns or raises.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from transcoding.media.errors import MediaProcessingError
+
+_PR_SET_PDEATHSIG = 1
+_STDERR_TAIL_BYTES = 16 * 1024
+_MAX_STDOUT_BYTES = 16 * 1024**2
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+
+
+@dataclass(frozen=True)
+class ProcessLimits:
+    """Ceilings for one ffmpeg/ffprobe run. CPU time counts every thread."""
+
+    wall_seconds: float
+    cpu_seconds: int
+    memory_bytes: int
+    file_size_bytes: int
+
+
+@dataclass(frozen=True)
+class Completed:
+    returncode: int
+    stdout: str
+    stderr_tail: str
+    timed_out: bool
+
+    @property
+    def limit_hit(self) -> str:
+        """Which limit ended the process: "time", "cpu", "file_size", or ""."""
+        if self.timed_out:
+            return "time"
+        if self.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            return "cpu"
+        if self.returncode == -signal.SIGXFSZ:
+            return "file_size"
+        return ""
+
+
+def setting(name: str, default: Any) -> Any:
+    """A Django setting when Django is configured (the app), else ``default`` (scripts)."""
+    from django.conf import settings
+
+    return getattr(settings, name, default) if settings.configured else default
+
+
+def binary(name: str) -> str:
+    """Path of ffmpeg or ffprobe: VIDEOAWARDS_FFMPEG/VIDEOAWARDS_FFPROBE, else PATH's."""
+    configured = setting(f"VIDEOAWARDS_{name.upper()}", "")
+    found = configured or shutil.which(name)
+    if not found:
+        raise MediaProcessingError(f"{name} is not installed (set VIDEOAWARDS_{name.upper()})")
+    return found
+
+
+def _limit(kind: int, value: int, hard: int | None = None) -> None:
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(kind, (value, value if hard is None else hard))
+
+
+def _preexec(limits: ProcessLimits) -> Callable[[], None]:
+    cpu = max(int(limits.cpu_seconds), 1)
+
+    def apply() -> None:  # runs in the child between fork and exec: keep it tiny
+        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        _limit(resource.RLIMIT_CPU, cpu)  # soft = hard: SIGKILL (ffmpeg would catch SIGXCPU)
+        _limit(resource.RLIMIT_AS, int(limits.memory_bytes))
+        _limit(resource.RLIMIT_FSIZE, int(limits.file_size_bytes))
+        _limit(resource.RLIMIT_CORE, 0)
+
+    return apply
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _environment() -> dict[str, str]:
+    """No proxies, no inherited library paths: only what ffmpeg needs to start."""
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
+
+
+def _read_tail(handle) -> str:
+    handle.seek(0, os.SEEK_END)
+    size = handle.tell()
+    handle.seek(max(size - _STDERR_TAIL_BYTES, 0))
+    return handle.read().decode("utf-8", errors="replace")
+
+
+def run(
+    args: Sequence[str],
+    *,
+    limits: ProcessLimits,
+    on_line: Callable[[str], None] | None = None,
+    cwd: Path | None = None,
+) -> Completed:
+    """Run a command under ``limits``; stdout goes line by line to ``on_line`` (or is
+    returned whole). Never leaves the process running, whatever is raised."""
+    timed_out = threading.Event()
+    stdout_parts: list[str] = []
+    deadline = time.monotonic() + limits.wall_seconds
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(
+            list(args),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            cwd=cwd,
+            env=_environment(),
+            start_new_session=True,
+            preexec_fn=_preexec(limits),  # the limits must be set inside the child
+            close_fds=True,
+        )
+
+        def on_timeout() -> None:
+            if process.poll() is None:  # never signal a pid that was already reaped
+                timed_out.set()
+                _kill_group(process)
+
+        watchdog = threading.Timer(limits.wall_seconds, on_timeout)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            assert process.stdout is not None
+            read = 0
+            for raw in process.stdout:
+                read += len(raw)
+                line = raw.decode("utf-8", errors="replace")
+                if on_line is not None:
+                    on_line(line.rstrip("\n"))
+                elif read <= _MAX_STDOUT_BYTES:
+                    stdout_parts.append(line)
+            try:
+                returncode = process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                on_timeout()
+                returncode = process.wait()
+        except BaseException:
+            if process.poll() is None:
+                _kill_group(process)
+            process.wait()
+            raise
+        finally:
+            watchdog.cancel()
+            if process.stdout is not None:
+                process.stdout.close()
+        return Completed(
+            returncode=returncode,
+            stdout="".join(stdout_parts),
+            stderr_tail=_read_tail(stderr),
+            timed_out=timed_out.is_set(),
+        )
+
+
+def input_url(path: Path) -> str:
+    """A local path as an ffmpeg input that cannot be read as any other protocol."""
+    return "file:" + str(Path(path).resolve())

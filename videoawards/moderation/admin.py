@@ -1,0 +1,73 @@
+"""Read-only admin for reports and the audit log.
+
+Audit events can be read (organisers: their network's, platform organisers: all) but
+never added, changed or deleted here. Reports are decided on the moderation queue page,
+where the decision is audited; the admin only shows them.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from videoawards.accounts.permissions import can_use_admin, is_moderator_for
+
+from . import selectors
+from .models import AuditEvent, Report
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_use_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return can_use_admin(request.user)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "action", "actor", "target_label", "target_type", "reason")
+    list_filter = ("action", "target_type", "created_at")
+    list_select_related = ("actor", "target_type")
+    search_fields = ("target_label", "reason", "actor__display_name", "actor__email")
+    date_hierarchy = "created_at"
+    fields = (
+        "created_at",
+        "action",
+        "actor",
+        "target_type",
+        "target_id",
+        "target_label",
+        "provider_network",
+        "reason",
+        "data",
+        "ip_address",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
+        return selectors.audit_events(user=request.user)
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "entry", "reason", "decision", "decided_at")
+    list_filter = ("reason", "decision")
+    list_select_related = ("entry",)
+    fields = ("entry", "reason", "details", "created_at", "decision", "decided_by", "decided_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Report]:
+        qs = super().get_queryset(request)
+        user = request.user
+        if user.is_superuser or (is_moderator_for(user, None)):
+            return qs
+        return qs.filter(entry__challenge__provider_network_id=user.provider_network_id)

@@ -1,0 +1,280 @@
+"""Moderation writes: approve or reject waiting entries, take reports, decide about them,
+and the audit log every one of them writes to.
+
+Other apps record their own audited actions with `record()`, e.g. voting:
+
+    record(actor=organiser, action="votes.invalidate", target=entry,
+           reason="Votes from one address in two seconds", data={"votes": 412})
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from videoawards.accounts.models import ProviderNetwork, User
+from videoawards.accounts.permissions import is_moderator_for
+from videoawards.challenges import services as entry_services
+from videoawards.challenges.models import Challenge, Entry, EntryState
+
+from .models import REPORT_DETAILS_MAX_LENGTH, AuditEvent, Report, ReportDecision, ReportReason
+
+
+class Action:
+    """The audit actions this app writes. Other apps use their own "area.verb" names."""
+
+    APPROVE = "entry.approve"
+    REJECT = "entry.reject"
+    HIDE_BY_REPORTS = "entry.hide_by_reports"
+    KEEP = "entry.keep"
+    HIDE = "entry.hide"
+    REMOVE = "entry.remove"
+    ROLE_CHANGE = "account.role_change"
+
+
+_DECISION_ACTIONS = {
+    ReportDecision.KEEP: Action.KEEP,
+    ReportDecision.HIDE: Action.HIDE,
+    ReportDecision.REMOVE: Action.REMOVE,
+}
+
+
+# --- Audit log ---
+
+
+def _network_of(target: models.Model | None) -> int | None:
+    """The provider network a target belongs to, so network organisers see its events."""
+    if isinstance(target, ProviderNetwork):
+        return target.pk
+    if isinstance(target, Challenge | User):
+        return target.provider_network_id
+    challenge = getattr(target, "challenge", None)
+    if isinstance(challenge, Challenge):
+        return challenge.provider_network_id
+    return None
+
+
+def record(
+    *,
+    actor: User | AnonymousUser | None,
+    action: str,
+    target: models.Model | None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEvent:
+    """Append one event to the audit log. `actor` None (or anonymous) means the system.
+
+    `action` is "area.verb" (e.g. "results.publish"); `data` must be JSON-serialisable.
+    Events are never changed afterwards: there is deliberately no service that edits them.
+    """
+    event = AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:200] if target is not None else "",
+        provider_network_id=_network_of(target),
+        reason=reason,
+        data=data or {},
+        ip_address=ip_address or None,
+    )
+    event.full_clean(exclude=["actor", "target_type", "provider_network"])
+    event.save()
+    return event
+
+
+def record_role_change(
+    *, user: User, by: User, before: dict[str, Any], ip_address: str | None = None
+) -> AuditEvent | None:
+    """Audit a change of someone's role, network or staff flags (made in the admin).
+
+    `before` holds the old values of the fields that may have changed; nothing is
+    written when none did.
+    """
+    changes = {
+        field: [old, getattr(user, field)]
+        for field, old in before.items()
+        if old != getattr(user, field)
+    }
+    if not changes:
+        return None
+    return record(
+        actor=by, action=Action.ROLE_CHANGE, target=user, data=changes, ip_address=ip_address
+    )
+
+
+# --- The queue: entries waiting for a first decision ---
+
+
+def _require_moderator(*, entry: Entry, by: User) -> None:
+    if not is_moderator_for(by, entry.challenge.provider_network_id):
+        raise PermissionDenied(_("Only moderators of this challenge can do this."))
+
+
+@transaction.atomic
+def approve_entry(
+    *, entry: Entry, by: User, note: str = "", ip_address: str | None = None
+) -> Entry:
+    """Publish a submitted entry: from now on everyone can see it."""
+    entry = entry_services.transition_entry(
+        entry=entry, to_state=EntryState.APPROVED, by=by, reason=note
+    )
+    record(actor=by, action=Action.APPROVE, target=entry, reason=note, ip_address=ip_address)
+    return entry
+
+
+@transaction.atomic
+def reject_entry(*, entry: Entry, by: User, reason: str, ip_address: str | None = None) -> Entry:
+    """Send a submitted entry back to its creators with what to change; they can resubmit."""
+    entry = entry_services.transition_entry(
+        entry=entry, to_state=EntryState.REJECTED, by=by, reason=reason
+    )
+    record(
+        actor=by, action=Action.REJECT, target=entry, reason=entry.moderation_reason,
+        ip_address=ip_address,
+    )  # fmt: skip
+    return entry
+
+
+# --- Reports ---
+
+
+def reporter_key(*, user: User | AnonymousUser, ip_address: str | None) -> str:
+    """One person's key for reports: their account, or for visitors their IP address.
+
+    Keyed with the secret key and hashed, so reports store no address.
+    """
+    who = f"user:{user.pk}" if user.is_authenticated else f"ip:{ip_address or 'unknown'}"
+    return hmac.new(settings.SECRET_KEY.encode(), who.encode(), hashlib.sha256).hexdigest()
+
+
+def _lock(entry: Entry) -> Entry:
+    return Entry.objects.select_for_update().select_related("challenge").get(pk=entry.pk)
+
+
+def report_entry(
+    *,
+    entry: Entry,
+    reason: str,
+    details: str = "",
+    reporter: User | AnonymousUser,
+    ip_address: str | None = None,
+) -> Report:
+    """Report a published entry. Once MODERATION_REPORTS_TO_HIDE different people have
+    open reports on it, it is hidden from the public until a moderator decides."""
+    details = details.strip()
+    if reason not in ReportReason.values:
+        raise ValidationError({"reason": _("Pick a reason from the list.")}, code="invalid")
+    if len(details) > REPORT_DETAILS_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "details": _("Please keep it under %(max)d characters.")
+                % {"max": REPORT_DETAILS_MAX_LENGTH}
+            },
+            code="max_length",
+        )
+    if reason == ReportReason.OTHER and not details:
+        raise ValidationError(
+            {"details": _("Tell us in a few words what is wrong.")}, code="required"
+        )
+    try:
+        with transaction.atomic():
+            entry = _lock(entry)
+            if not entry.is_public or not entry.challenge.is_published:
+                raise ValidationError(
+                    _("This entry is not public, so there is nothing to report."),
+                    code="not_public",
+                )
+            report = Report.objects.create(
+                entry=entry,
+                reason=reason,
+                details=details,
+                reporter=reporter if reporter.is_authenticated else None,
+                reporter_key=reporter_key(user=reporter, ip_address=ip_address),
+            )
+            _hide_when_threshold_reached(entry=entry)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("You have already reported this entry. A moderator will look at it soon."),
+            code="duplicate",
+        ) from error
+    return report
+
+
+def _hide_when_threshold_reached(*, entry: Entry) -> None:
+    open_reports = entry.reports.filter(decided_at__isnull=True).count()
+    if entry.hidden_at is not None or open_reports < settings.MODERATION_REPORTS_TO_HIDE:
+        return
+    entry.hidden_at = timezone.now()
+    entry.hidden_reason = ""
+    entry.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    record(
+        actor=None,
+        action=Action.HIDE_BY_REPORTS,
+        target=entry,
+        data={"open_reports": open_reports, "threshold": settings.MODERATION_REPORTS_TO_HIDE},
+    )
+
+
+@transaction.atomic
+def decide_reports(
+    *,
+    entry: Entry,
+    by: User,
+    decision: str,
+    reason: str = "",
+    ip_address: str | None = None,
+) -> Entry:
+    """A moderator's decision about a published entry; closes its open reports.
+
+    keep: public again. hide: stays off the public pages (jurors still see it), with a
+    reason for its creators. remove: back to its creators as "needs changes".
+    """
+    reason = reason.strip()
+    if decision not in ReportDecision.values:
+        raise ValidationError({"decision": _("Pick keep, hide or remove.")}, code="invalid")
+    if decision != ReportDecision.KEEP and not reason:
+        raise ValidationError(
+            {"reason": _("Tell the creators why: they will read this.")}, code="required"
+        )
+    entry = _lock(entry)
+    _require_moderator(entry=entry, by=by)
+    if entry_services.is_creator(entry=entry, user=by):
+        raise PermissionDenied(_("You cannot decide about your own entry."))
+    if decision == ReportDecision.REMOVE:
+        entry = entry_services.transition_entry(
+            entry=entry, to_state=EntryState.REJECTED, by=by, reason=reason
+        )
+    else:
+        if entry.state not in (EntryState.APPROVED, EntryState.FINALIST, EntryState.WINNER):
+            raise ValidationError(
+                _("Only published entries can be kept or hidden."), code="not_published"
+            )
+        if decision == ReportDecision.KEEP:
+            entry.hidden_at, entry.hidden_reason = None, ""
+        else:
+            entry.hidden_at = entry.hidden_at or timezone.now()
+            entry.hidden_reason = reason
+        entry.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    closed = Report.objects.filter(entry=entry, decided_at__isnull=True).update(
+        decision=decision, decided_by=by, decided_at=timezone.now()
+    )
+    record(
+        actor=by,
+        action=_DECISION_ACTIONS[decision],
+        target=entry,
+        reason=reason,
+        data={"reports_closed": closed},
+        ip_address=ip_address,
+    )
+    return entry

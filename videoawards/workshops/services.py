@@ -1,0 +1,204 @@
+"""Changes to registrations: register, cancel, promote from the waitlist, mark attendance.
+
+Every change that depends on how many places are taken locks the workshop row first
+(select_for_update), so concurrent registrations can never overfill a workshop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from videoawards.accounts.models import User
+from videoawards.accounts.permissions import is_organiser_for, is_verified
+
+from . import selectors
+from .models import Registration, Workshop
+from .signals import attendance_marked
+
+if TYPE_CHECKING:
+    from videoawards.accounts.permissions import AnyUser
+
+# Sign-ups and cancellations per account, on the pages and in the API alike.
+WRITE_RATE = "30/h"
+
+CONFIRMED = Registration.Status.CONFIRMED
+WAITLISTED = Registration.Status.WAITLISTED
+CANCELLED = Registration.Status.CANCELLED
+
+
+def can_manage(user: AnyUser, workshop: Workshop) -> bool:
+    """Organisers of the workshop's provider network (and platform-wide ones) run it."""
+    return is_organiser_for(user, workshop.provider_network_id)
+
+
+def _lock(workshop: Workshop) -> Workshop:
+    """Re-read the workshop under a row lock: places are counted one transaction at a time."""
+    return Workshop.objects.select_for_update().get(pk=workshop.pk)
+
+
+def _check_open(workshop: Workshop) -> None:
+    now = timezone.now()
+    if not workshop.is_published:
+        raise ValidationError(_("This workshop is not open for registration."), code="unpublished")
+    if now >= workshop.starts_at:
+        raise ValidationError(
+            _("This workshop has already started, so you can't sign up any more."), code="past"
+        )
+    if now > workshop.registration_deadline:
+        raise ValidationError(
+            _("Registration for this workshop has closed."), code="deadline_passed"
+        )
+
+
+def _already_registered() -> ValidationError:
+    return ValidationError(
+        _("You are already signed up for this workshop."), code="already_registered"
+    )
+
+
+@transaction.atomic
+def register(*, workshop: Workshop, participant: User) -> Registration:
+    """Give the participant a place, or a place on the waitlist when the workshop is full."""
+    if not is_verified(participant):
+        raise PermissionDenied(_("Confirm your email address before you sign up for a workshop."))
+    workshop = _lock(workshop)
+    _check_open(workshop)
+    mine = workshop.registrations.filter(participant=participant).exclude(status=CANCELLED)
+    if mine.exists():
+        raise _already_registered()
+    confirmed = workshop.registrations.filter(status=CONFIRMED).count()
+    now = timezone.now()
+    registration = Registration(workshop=workshop, participant=participant)
+    if confirmed < workshop.capacity:
+        registration.status, registration.confirmed_at = CONFIRMED, now
+    else:
+        registration.status = WAITLISTED
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:  # the same person, twice at once
+        raise _already_registered() from None
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(*, registration: Registration, by: User) -> Registration:
+    """The participant gives up their place (or waitlist place); the next in line moves up."""
+    if registration.participant_id != by.pk:
+        raise PermissionDenied(_("You can only cancel your own registration."))
+    workshop = _lock(registration.workshop)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == CANCELLED:
+        raise ValidationError(_("This registration is already cancelled."), code="cancelled")
+    if timezone.now() >= workshop.starts_at:
+        raise ValidationError(
+            _("The workshop has already started, so you can't cancel any more."), code="started"
+        )
+    was_confirmed = registration.status == CONFIRMED
+    registration.status = CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    if was_confirmed:
+        fill_free_places(workshop=workshop)
+    return registration
+
+
+@transaction.atomic
+def fill_free_places(*, workshop: Workshop) -> list[Registration]:
+    """Confirm people from the waitlist, in order, while places are free; email each of them.
+
+    Called after a cancellation and when an organiser adds places. Nothing moves once the
+    workshop has started.
+    """
+    workshop = _lock(workshop)
+    now = timezone.now()
+    if now >= workshop.starts_at:
+        return []
+    free = workshop.capacity - workshop.registrations.filter(status=CONFIRMED).count()
+    if free <= 0:
+        return []
+    promoted = list(selectors.waitlist(workshop=workshop).select_related("participant")[:free])
+    for registration in promoted:
+        registration.status = CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at"])
+        transaction.on_commit(partial(send_promotion_email, registration=registration))
+    return promoted
+
+
+def send_promotion_email(*, registration: Registration) -> None:
+    """Tell someone from the waitlist that they now have a place (plain text)."""
+    workshop = registration.workshop
+    participant = registration.participant
+    context = {
+        "name": participant.display_name,
+        "workshop": workshop,
+        "workshop_url": settings.SITE_URL + workshop.get_absolute_url(),
+        "my_workshops_url": settings.SITE_URL + reverse("workshops:mine"),
+        "site_url": settings.SITE_URL,
+    }
+    # We do not know the person's language; the site's default is the safest guess.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("workshops/email/promoted_subject.txt", context)
+        body = render_to_string("workshops/email/promoted_body.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[participant.email],
+    )
+
+
+def _require_manager(*, workshop: Workshop, by: AnyUser) -> None:
+    if not can_manage(by, workshop):
+        raise PermissionDenied(_("Only the organisers of this workshop can mark attendance."))
+
+
+@transaction.atomic
+def mark_attendance(*, registration: Registration, attended: bool, by: User) -> Registration:
+    """Record whether a confirmed participant came; announces it (badges listen)."""
+    _require_manager(workshop=registration.workshop, by=by)
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("workshop", "participant")
+        .get(pk=registration.pk)
+    )
+    if registration.status != CONFIRMED:
+        raise ValidationError(
+            _("Only people with a confirmed place can be marked as attended."),
+            code="not_confirmed",
+        )
+    if timezone.now() < registration.workshop.starts_at:
+        raise ValidationError(
+            _("You can mark attendance once the workshop has started."), code="not_started"
+        )
+    if registration.attended is attended:
+        return registration
+    registration.attended = attended
+    registration.save(update_fields=["attended"])
+    attendance_marked.send(sender=Registration, registration=registration, attended=attended, by=by)
+    return registration
+
+
+@transaction.atomic
+def record_attendance(*, workshop: Workshop, attended_ids: Collection[int], by: User) -> int:
+    """Mark everyone confirmed as attended (ids in `attended_ids`) or not; returns changes."""
+    _require_manager(workshop=workshop, by=by)
+    changed = 0
+    for registration in selectors.attendance_list(workshop=workshop):
+        attended = registration.pk in attended_ids
+        if registration.attended is not attended:
+            mark_attendance(registration=registration, attended=attended, by=by)
+            changed += 1
+    return changed

@@ -1,0 +1,450 @@
+"""Reads about juries, votes and results. Pages, the API and services call these."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from videoawards.accounts.models import User
+from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry, EntryCreator
+from voting import tally as pure_tally
+from voting.models import (
+    Assignment,
+    ConflictOfInterest,
+    Criterion,
+    JuryMember,
+    JuryPanel,
+    ResultPublication,
+    ResultSnapshot,
+    Review,
+    Round,
+    RoundEntry,
+    Score,
+    Vote,
+    VotePolicy,
+)
+
+# Stated tie-break: the better jury score, then the earlier submission.
+TIE_BREAKS = ("jury_score", "earlier_submission", "entry_id")
+
+
+# --- Jury ---------------------------------------------------------------------------
+
+
+def active_juror_ids(*, panel: JuryPanel) -> list[int]:
+    return sorted(
+        panel.memberships.filter(dropped_at__isnull=True).values_list("juror_id", flat=True)
+    )
+
+
+def assignment_map(*, round: Round) -> dict[int, list[int]]:
+    """entry id -> juror ids of the round (every entry in scope, even one without jurors)."""
+    result: dict[int, list[int]] = {
+        entry_id: [] for entry_id in round.round_entries.values_list("entry_id", flat=True)
+    }
+    for entry_id, juror_id in round.assignments.values_list("entry_id", "juror_id"):
+        result.setdefault(entry_id, []).append(juror_id)
+    return result
+
+
+def conflicts_for(*, round: Round, entry_ids, juror_ids) -> set[tuple[int, int]]:
+    """(juror, entry) pairs that must not meet: declared, the juror made the entry, or the
+    juror shares a provider network with one of its creators."""
+    entry_ids, juror_ids = list(entry_ids), list(juror_ids)
+    pairs = set(
+        ConflictOfInterest.objects.filter(
+            entry_id__in=entry_ids, juror_id__in=juror_ids
+        ).values_list("juror_id", "entry_id")
+    )
+    networks = dict(
+        User.objects.filter(pk__in=juror_ids, provider_network__isnull=False).values_list(
+            "pk", "provider_network_id"
+        )
+    )
+    by_network: dict[int, list[int]] = {}
+    for juror_id, network_id in networks.items():
+        by_network.setdefault(network_id, []).append(juror_id)
+    juror_set = set(juror_ids)
+    for entry_id, user_id, network_id in EntryCreator.objects.filter(
+        entry_id__in=entry_ids
+    ).values_list("entry_id", "user_id", "user__provider_network_id"):
+        if user_id in juror_set:
+            pairs.add((user_id, entry_id))
+        for juror_id in by_network.get(network_id, ()):
+            pairs.add((juror_id, entry_id))
+    return pairs
+
+
+def _previous_round(round: Round) -> Round | None:
+    return (
+        Round.objects.filter(
+            challenge_id=round.challenge_id,
+            category_id=round.category_id,
+            position__lt=round.position,
+        )
+        .order_by("-position")
+        .first()
+    )
+
+
+def round_candidate_entry_ids(*, round: Round) -> list[int]:
+    """The entries a round judges: the previous round's confirmed shortlist (when it goes to
+    the next round), else every approved entry of the challenge (and category)."""
+    previous = _previous_round(round)
+    if previous is not None and previous.shortlist_to == Round.ShortlistTo.NEXT_ROUND:
+        return sorted(
+            previous.round_entries.filter(shortlisted=True).values_list("entry_id", flat=True)
+        )
+    entries = Entry.objects.filter(challenge_id=round.challenge_id, state__in=PUBLIC_ENTRY_STATES)
+    if round.category_id:
+        entries = entries.filter(category_id=round.category_id)
+    return sorted(entries.values_list("pk", flat=True))
+
+
+def unsubmitted_assignments(*, round: Round, juror: User) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(round=round, juror=juror).exclude(
+        review__submitted_at__isnull=False
+    )
+
+
+def juror_rounds(*, juror: User) -> list[Round]:
+    """Rounds where `juror` has assignments, with their counts (assigned, submitted)."""
+    return list(
+        Round.objects.filter(assignments__juror=juror)
+        .select_related("challenge")
+        .annotate(
+            assigned=Count("assignments", filter=Q(assignments__juror=juror), distinct=True),
+            submitted=Count(
+                "assignments",
+                filter=Q(assignments__juror=juror, assignments__review__submitted_at__isnull=False),
+                distinct=True,
+            ),
+        )
+        .order_by("-opens_at", "pk")
+    )
+
+
+def juror_queue(*, round: Round, juror: User) -> list[Assignment]:
+    """The juror's own assignments in a round, with their own review (if any)."""
+    return list(
+        Assignment.objects.filter(round=round, juror=juror)
+        .select_related("entry", "entry__category", "review")
+        .order_by("entry__title", "entry_id")
+    )
+
+
+def juror_assignment(*, juror: User, round_id: int, entry_id: int) -> Assignment:
+    """The juror's assignment of this entry in this round; DoesNotExist for anyone else's."""
+    return Assignment.objects.select_related(
+        "round", "round__challenge", "entry", "entry__media_asset", "entry__category"
+    ).get(round_id=round_id, entry_id=entry_id, juror=juror)
+
+
+def own_scores(*, assignment: Assignment) -> dict[int, int]:
+    return dict(
+        Score.objects.filter(review__assignment=assignment).values_list("criterion_id", "value")
+    )
+
+
+@dataclass(frozen=True)
+class PeerReview:
+    juror_name: str
+    comment: str
+    scores: dict[int, int]
+    named_scores: list[tuple[str, int]]
+
+
+def peer_reviews(*, assignment: Assignment) -> list[PeerReview]:
+    """Other jurors' submitted reviews of the same entry, only once the round has closed."""
+    if not assignment.round.is_closed:
+        return []
+    reviews = (
+        Review.objects.filter(
+            assignment__round_id=assignment.round_id,
+            assignment__entry_id=assignment.entry_id,
+            submitted_at__isnull=False,
+        )
+        .exclude(assignment__juror_id=assignment.juror_id)
+        .select_related("assignment__juror")
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=Score.objects.select_related("criterion").order_by(
+                    "criterion__position", "criterion_id"
+                ),
+            )
+        )
+        .order_by("pk")
+    )
+    return [
+        PeerReview(
+            juror_name=review.assignment.juror.display_name,
+            comment=review.comment,
+            scores={score.criterion_id: score.value for score in review.scores.all()},
+            named_scores=[(score.criterion.name, score.value) for score in review.scores.all()],
+        )
+        for review in reviews
+    ]
+
+
+@dataclass(frozen=True)
+class Progress:
+    label: str
+    assigned: int
+    submitted: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.assigned) if self.assigned else 0
+
+
+def round_progress(*, round: Round) -> tuple[list[Progress], list[Progress]]:
+    """Reviews submitted of assigned, per juror and per entry, in two queries."""
+    submitted = Q(review__submitted_at__isnull=False)
+    per_juror = (
+        round.assignments.values("juror_id", "juror__display_name")
+        .annotate(assigned=Count("pk"), submitted=Count("pk", filter=submitted))
+        .order_by("juror__display_name", "juror_id")
+    )
+    per_entry = (
+        round.assignments.values("entry_id", "entry__title")
+        .annotate(assigned=Count("pk"), submitted=Count("pk", filter=submitted))
+        .order_by("entry__title", "entry_id")
+    )
+    return (
+        [
+            Progress(row["juror__display_name"], row["assigned"], row["submitted"])
+            for row in per_juror
+        ],
+        [Progress(row["entry__title"], row["assigned"], row["submitted"]) for row in per_entry],
+    )
+
+
+def criteria_data(*, challenge_id: int) -> list[pure_tally.Criterion]:
+    return [
+        pure_tally.Criterion(id=pk, weight=weight, scale_min=low, scale_max=high)
+        for pk, weight, low, high in Criterion.objects.filter(challenge_id=challenge_id)
+        .order_by("pk")
+        .values_list("pk", "weight", "scale_min", "scale_max")
+    ]
+
+
+def submitted_reviews_data(*, round: Round) -> list[pure_tally.Review]:
+    """Every submitted review of the round as plain data (drafts are never tallied)."""
+    scores: dict[tuple[int, int], dict[int, int]] = {}
+    rows = Score.objects.filter(
+        review__assignment__round=round, review__submitted_at__isnull=False
+    ).values_list(
+        "review__assignment__entry_id", "review__assignment__juror_id", "criterion_id", "value"
+    )
+    for entry_id, juror_id, criterion_id, value in rows:
+        scores.setdefault((entry_id, juror_id), {})[criterion_id] = value
+    return [
+        pure_tally.Review(entry_id=entry_id, juror_id=juror_id, scores=given)
+        for (entry_id, juror_id), given in scores.items()
+    ]
+
+
+def entries_data(*, entry_ids) -> list[pure_tally.EntryInfo]:
+    return [
+        pure_tally.EntryInfo(id=pk, submitted_at=submitted_at, category=category_id)
+        for pk, submitted_at, category_id in Entry.objects.filter(pk__in=list(entry_ids))
+        .order_by("pk")
+        .values_list("pk", "submitted_at", "category_id")
+    ]
+
+
+def round_ranking(*, round: Round) -> pure_tally.Snapshot:
+    """The round's entries ranked by jury score (the round's normalisation)."""
+    entry_ids = round.round_entries.values_list("entry_id", flat=True)
+    inputs = pure_tally.TallyInput(
+        criteria=criteria_data(challenge_id=round.challenge_id),
+        reviews=submitted_reviews_data(round=round),
+        entries=entries_data(entry_ids=entry_ids),
+    )
+    method = pure_tally.Method(
+        decided_by="jury", normalisation=round.normalisation, tie_breaks=TIE_BREAKS
+    )
+    return pure_tally.tally(inputs=inputs, method=method)
+
+
+# --- Public votes --------------------------------------------------------------------
+
+
+def vote_policy(*, challenge: Challenge) -> VotePolicy:
+    """The challenge's policy, or the default (one vote per entry) when it has none."""
+    try:
+        return challenge.vote_policy
+    except VotePolicy.DoesNotExist:
+        return VotePolicy(challenge=challenge)
+
+
+def public_vote_round(*, challenge_id: int) -> Round | None:
+    """The round whose confirmed shortlist goes to the public vote, if any."""
+    return (
+        Round.objects.filter(
+            challenge_id=challenge_id,
+            shortlist_to=Round.ShortlistTo.PUBLIC_VOTE,
+            shortlist_confirmed_at__isnull=False,
+        )
+        .order_by("-position", "-pk")
+        .first()
+    )
+
+
+def votable_entries(*, challenge: Challenge) -> QuerySet[Entry]:
+    """Entries in the public vote: the confirmed shortlist, else every approved entry."""
+    entries = Entry.objects.filter(challenge=challenge, state__in=PUBLIC_ENTRY_STATES)
+    shortlist_round = public_vote_round(challenge_id=challenge.pk)
+    if shortlist_round is not None:
+        entries = entries.filter(
+            Exists(
+                RoundEntry.objects.filter(
+                    round=shortlist_round, entry=OuterRef("pk"), shortlisted=True
+                )
+            )
+        )
+    return entries
+
+
+def voting_is_open(*, challenge: Challenge, now=None) -> bool:
+    now = now or timezone.now()
+    return (
+        challenge.has_public_voting
+        and challenge.voting_opens_at <= now < challenge.voting_closes_at
+    )
+
+
+def tallies_visible(*, challenge: Challenge, policy: VotePolicy, now=None) -> bool:
+    """Counts stay hidden while voting is open unless the challenge shows them."""
+    return policy.show_tally_while_open or not voting_is_open(challenge=challenge, now=now)
+
+
+def vote_page_entries(*, challenge: Challenge, voter: User | None) -> list[Entry]:
+    """Votable entries with `has_my_vote` and `vote_count` (valid votes), in three queries."""
+    entries = votable_entries(challenge=challenge).select_related(
+        "challenge", "category", "media_asset"
+    )
+    entries = entries.annotate(
+        vote_count=Count("votes", filter=Q(votes__invalidation__isnull=True))
+    )
+    if voter is not None and voter.is_authenticated:
+        entries = entries.annotate(
+            has_my_vote=Exists(Vote.objects.filter(entry=OuterRef("pk"), voter=voter))
+        )
+    from videoawards.challenges.selectors import entries_with_creators
+
+    return list(entries_with_creators(entries).order_by("category__position", "title", "pk"))
+
+
+def valid_vote_counts(*, challenge_id: int) -> dict[int, int]:
+    return dict(
+        Vote.objects.filter(challenge_id=challenge_id, invalidation__isnull=True)
+        .values_list("entry_id")
+        .annotate(count=Count("pk"))
+        .values_list("entry_id", "count")
+    )
+
+
+def votes_for_challenge(*, challenge: Challenge) -> QuerySet[Vote]:
+    return Vote.objects.filter(challenge=challenge).select_related("voter", "entry")
+
+
+def account_vote_count(*, voter: User, challenge: Challenge) -> Counter:
+    return Counter(
+        Vote.objects.filter(voter=voter, challenge=challenge).values_list("scope", flat=True)
+    )
+
+
+def panels_with_members(*, challenge: Challenge) -> list[JuryPanel]:
+    members = JuryMember.objects.select_related("juror").order_by("juror__display_name", "pk")
+    return list(challenge.jury_panels.prefetch_related(Prefetch("memberships", queryset=members)))
+
+
+# --- Results ---------------------------------------------------------------------------
+
+# How many places the public results page lists per award (the finalists).
+PUBLIC_RESULT_ROWS = 3
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    rank: int
+    entry: Entry
+    jury_score: float | None
+    n_reviews: int
+    disagreement: bool
+    public_votes: int
+
+
+@dataclass(frozen=True)
+class AwardResult:
+    award_id: int
+    name: str
+    decided_by: str
+    winner: Entry | None
+    rows: list[RankedRow]
+    unranked: int
+
+
+def published_snapshot(*, challenge: Challenge) -> ResultSnapshot | None:
+    publication = (
+        ResultPublication.objects.filter(challenge=challenge, withdrawn_at__isnull=True)
+        .select_related("snapshot")
+        .first()
+    )
+    if publication is None:
+        return None
+    snapshot = publication.snapshot
+    snapshot.publication = publication
+    return snapshot
+
+
+def snapshot_awards(*, snapshot: ResultSnapshot, rows: int | None) -> list[AwardResult]:
+    """The snapshot's awards with their ranked entries (the first `rows`, or all), in two
+    queries however many entries there are."""
+    awards = snapshot.data["awards"]
+    wanted = {row["entry_id"] for item in awards for row in item["snapshot"]["ranking"][:rows]}
+    from videoawards.challenges.selectors import entries_with_creators
+
+    entries = {
+        entry.pk: entry
+        for entry in entries_with_creators(
+            Entry.objects.filter(pk__in=wanted).select_related("challenge", "media_asset")
+        )
+    }
+    result = []
+    for item in awards:
+        ranked = [
+            RankedRow(
+                rank=row["rank"],
+                entry=entries[row["entry_id"]],
+                jury_score=row["jury_score"],
+                n_reviews=row["n_reviews"],
+                disagreement=row["disagreement"],
+                public_votes=row["public_votes"],
+            )
+            for row in item["snapshot"]["ranking"][:rows]
+            if row["entry_id"] in entries
+        ]
+        result.append(
+            AwardResult(
+                award_id=item["award"],
+                name=item["name"],
+                decided_by=item["decided_by"],
+                winner=entries.get(item["winner"]),
+                rows=ranked,
+                unranked=len(item["snapshot"]["unranked"]),
+            )
+        )
+    return result
+
+
+def published_award(*, snapshot: ResultSnapshot, award_id: int) -> AwardResult | None:
+    for award in snapshot_awards(snapshot=snapshot, rows=PUBLIC_RESULT_ROWS):
+        if award.award_id == award_id:
+            return award
+    return None

@@ -1,0 +1,198 @@
+"""Results: a frozen, reproducible snapshot per challenge, and publishing it."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from videoawards.accounts.models import User
+from videoawards.challenges import services as challenge_services
+from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry, EntryState
+from voting import selectors
+from voting import tally as pure_tally
+from voting.models import Assignment, ResultPublication, ResultSnapshot, Round
+from voting.services.jury import require_organiser
+from voting.signals import juror_served
+from voting.tally.data import canonical_json
+
+# How many of each award's ranking become finalists (the first is the winner).
+FINALISTS_PER_AWARD = 3
+
+
+def _final_round(rounds: list[Round], category_id: int | None) -> Round | None:
+    """The last round judging an award's entries: of its category, or for all categories."""
+    fitting = [r for r in rounds if r.category_id in (None, category_id) or category_id is None]
+    return max(fitting, key=lambda r: (r.position, r.pk), default=None)
+
+
+def challenge_results(*, challenge: Challenge) -> dict[str, Any]:
+    """Every award of the challenge tallied from the current reviews and valid votes.
+
+    Plain, deterministic data: the same reviews and votes always give the same dict and
+    the same input_hash (timestamps of the computation are kept outside it).
+    """
+    criteria = selectors.criteria_data(challenge_id=challenge.pk)
+    rounds = list(challenge.jury_rounds.all())
+    votes = selectors.valid_vote_counts(challenge_id=challenge.pk)
+    votable = set(selectors.votable_entries(challenge=challenge).values_list("pk", flat=True))
+    public_ids = set(
+        Entry.objects.filter(challenge=challenge, state__in=PUBLIC_ENTRY_STATES).values_list(
+            "pk", flat=True
+        )
+    )
+    reviews_by_round: dict[int, list[pure_tally.Review]] = {}
+    awards = []
+    for award in challenge.awards.order_by("position", "pk"):
+        jury_round = _final_round(rounds, award.category_id)
+        reviews: list[pure_tally.Review] = []
+        in_round: set[int] = set()
+        if jury_round is not None and award.decided_by != "public":
+            if jury_round.pk not in reviews_by_round:
+                reviews_by_round[jury_round.pk] = selectors.submitted_reviews_data(round=jury_round)
+            reviews = reviews_by_round[jury_round.pk]
+            in_round = set(jury_round.round_entries.values_list("entry_id", flat=True))
+        field = in_round if award.decided_by == "jury" else in_round | votable
+        entry_ids = field & public_ids
+        reviews = [review for review in reviews if review.entry_id in entry_ids]
+        inputs = pure_tally.TallyInput(
+            criteria=criteria,
+            reviews=reviews,
+            entries=selectors.entries_data(entry_ids=entry_ids),
+            votes={entry_id: count for entry_id, count in votes.items() if entry_id in entry_ids},
+        )
+        method = pure_tally.Method(
+            decided_by=award.decided_by,
+            jury_weight=award.jury_weight,
+            category=award.category_id,
+            normalisation=jury_round.normalisation if jury_round else "none",
+            tie_breaks=selectors.TIE_BREAKS,
+        )
+        snapshot = pure_tally.tally(inputs=inputs, method=method)
+        # An entry nobody voted for does not place in a public award.
+        placed = [
+            row.entry_id
+            for row in snapshot.ranking[:FINALISTS_PER_AWARD]
+            if award.decided_by != "public" or row.public_votes > 0
+        ]
+        awards.append(
+            {
+                "award": award.pk,
+                "name": award.name,
+                "decided_by": award.decided_by,
+                "jury_round": jury_round.pk if jury_round else None,
+                "winner": placed[0] if placed else None,
+                "finalists": placed,
+                "snapshot": snapshot.as_dict(),
+            }
+        )
+    combined = {
+        "algorithm": pure_tally.ALGORITHM,
+        "awards": [[item["award"], item["snapshot"]["input_hash"]] for item in awards],
+    }
+    return {
+        "challenge": challenge.slug,
+        "algorithm": pure_tally.ALGORITHM,
+        "input_hash": hashlib.sha256(canonical_json(combined).encode()).hexdigest(),
+        "awards": awards,
+    }
+
+
+def compute_results(*, challenge: Challenge, by: User | None) -> ResultSnapshot:
+    """Freezes the current results into a snapshot an organiser can review and publish.
+
+    `by` None is the command line (an operator); otherwise an organiser of the challenge.
+    """
+    if by is not None:
+        require_organiser(challenge=challenge, user=by)
+    try:
+        data = challenge_results(challenge=challenge)
+    except pure_tally.TallyInputError as error:
+        raise ValidationError(
+            _("The results can't be computed: %(problem)s") % {"problem": error}
+        ) from error
+    return ResultSnapshot.objects.create(
+        challenge=challenge, created_by=by, input_hash=data["input_hash"], data=data
+    )
+
+
+def _move(entry: Entry, to_state: str, by: User) -> None:
+    if entry.state == to_state:
+        return
+    challenge_services.transition_entry(entry=entry, to_state=to_state, by=by)
+    entry.refresh_from_db(fields=["state"])
+
+
+@transaction.atomic
+def publish_results(*, snapshot: ResultSnapshot, by: User) -> ResultPublication:
+    """Publishes a snapshot: marks finalists and winners, features the winners on the
+    homepage, gives jurors their badge and emails the participants.
+
+    Refused when the reviews or votes changed since the snapshot was computed.
+    """
+    challenge = Challenge.objects.select_for_update().get(pk=snapshot.challenge_id)
+    require_organiser(challenge=challenge, user=by)
+    if ResultPublication.objects.filter(challenge=challenge, withdrawn_at__isnull=True).exists():
+        raise ValidationError(_("Results of this challenge are already published."))
+    current = challenge_results(challenge=challenge)
+    if current["input_hash"] != snapshot.input_hash:
+        raise ValidationError(
+            _("Reviews or votes changed since these results were computed. Compute them again."),
+            code="stale",
+        )
+    awards = {award.pk: award for award in challenge.awards.all()}
+    entry_ids = {e for item in snapshot.data["awards"] for e in item["finalists"]}
+    entries = {entry.pk: entry for entry in Entry.objects.filter(pk__in=entry_ids)}
+    winners = {item["winner"] for item in snapshot.data["awards"] if item["winner"] is not None}
+    for entry_id in sorted(entry_ids):
+        entry = entries[entry_id]
+        if entry.state == EntryState.APPROVED:
+            _move(entry, EntryState.FINALIST, by)
+        if entry_id in winners and entry.state == EntryState.FINALIST:
+            _move(entry, EntryState.WINNER, by)
+    for item in snapshot.data["awards"]:
+        if item["winner"] is not None:
+            challenge_services.feature_winners(
+                award=awards[item["award"]], entries=[entries[item["winner"]]], by=by
+            )
+    publication = ResultPublication.objects.create(snapshot=snapshot, challenge=challenge, by=by)
+    served = (
+        Assignment.objects.filter(round__challenge=challenge, review__submitted_at__isnull=False)
+        .values_list("round_id", "juror_id")
+        .distinct()
+    )
+    rounds = {r.pk: r for r in challenge.jury_rounds.all()}
+    jurors = {u.pk: u for u in User.objects.filter(pk__in={juror for _r, juror in served})}
+    for round_id, juror_id in sorted(set(served)):
+        juror_served.send(sender=Round, round=rounds[round_id], juror=jurors[juror_id])
+    messages = _result_emails(challenge=challenge, finalists=entry_ids, winners=winners)
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    return publication
+
+
+def _result_emails(*, challenge: Challenge, finalists: set[int], winners: set[int]) -> list:
+    """One email per participant of the challenge: won, finalist, or results are out."""
+    messages = []
+    entries = (
+        Entry.objects.filter(challenge=challenge, state__in=PUBLIC_ENTRY_STATES)
+        .prefetch_related("creators")
+        .order_by("pk")
+    )
+    url = settings.SITE_URL + challenge.get_absolute_url()
+    for entry in entries:
+        outcome = (
+            "winner" if entry.pk in winners else "finalist" if entry.pk in finalists else "entered"
+        )
+        for creator in entry.creators.all():
+            context = {"entry": entry, "challenge": challenge, "user": creator, "outcome": outcome}
+            context["results_url"] = url
+            subject = _("Results of %(challenge)s") % {"challenge": challenge.title}
+            body = render_to_string("voting/email/results.txt", context)
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [creator.email]))
+    return messages

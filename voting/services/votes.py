@@ -1,0 +1,361 @@
+"""Public votes: the lean vote path, un-voting, abuse flags and invalidation with a reason.
+
+The vote path does no work beyond authenticate, check, insert-or-ignore: the facts about
+an entry (window, policy, creators, shortlist) are cached in the process for a few
+seconds, and the database's unique constraint makes a second vote impossible however
+many requests race. A per-challenge allowance of N votes is serialised per voter by
+locking that voter's Ballot row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from videoawards.accounts.models import User
+from videoawards.accounts.permissions import is_verified
+from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry
+from voting import selectors
+from voting.models import Ballot, RoundEntry, Vote, VoteFlag, VoteInvalidation, VotePolicy
+from voting.services.jury import require_organiser
+
+# How long a process trusts what it read about an entry (window, policy, shortlist).
+FACTS_SECONDS = 5.0
+
+
+class EntryNotVotable(ObjectDoesNotExist):
+    """No such entry, or it is not in a public vote: pages answer 404."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFacts:
+    entry_id: int
+    challenge_id: int
+    opens_at: datetime
+    closes_at: datetime
+    creator_ids: frozenset[int]
+    kind: str
+    votes_per_account: int
+    scope: int  # the ballot the vote counts against: category id or 0
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOutcome:
+    entry_id: int
+    voted: bool
+    changed: bool  # False when the request repeated what was already so
+
+
+_facts_cache: dict[int, tuple[float, EntryFacts | None]] = {}
+
+
+def forget_cached_facts() -> None:
+    """Drop what this process cached about entries (tests, and after an organiser's change)."""
+    _facts_cache.clear()
+
+
+def entry_facts(entry_id: int) -> EntryFacts | None:
+    """What the vote path needs about an entry, or None if it is not in a public vote."""
+    now = time.monotonic()
+    cached = _facts_cache.get(entry_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    facts = _load_facts(entry_id)
+    if len(_facts_cache) > 50_000:
+        _facts_cache.clear()
+    _facts_cache[entry_id] = (now + FACTS_SECONDS, facts)
+    return facts
+
+
+def _load_facts(entry_id: int) -> EntryFacts | None:
+    entry = (
+        Entry.objects.filter(
+            pk=entry_id, state__in=PUBLIC_ENTRY_STATES, challenge__is_published=True
+        )
+        .select_related("challenge")
+        .first()
+    )
+    if entry is None or not entry.challenge.has_public_voting:
+        return None
+    challenge = entry.challenge
+    shortlist_round = selectors.public_vote_round(challenge_id=challenge.pk)
+    if (
+        shortlist_round is not None
+        and not RoundEntry.objects.filter(
+            round=shortlist_round, entry_id=entry_id, shortlisted=True
+        ).exists()
+    ):
+        return None
+    policy = selectors.vote_policy(challenge=challenge)
+    per_challenge = policy.kind == VotePolicy.Kind.PER_CHALLENGE
+    return EntryFacts(
+        entry_id=entry.pk,
+        challenge_id=challenge.pk,
+        opens_at=challenge.voting_opens_at,
+        closes_at=challenge.voting_closes_at,
+        creator_ids=frozenset(entry.creator_links.values_list("user_id", flat=True)),
+        kind=policy.kind,
+        votes_per_account=policy.votes_per_account,
+        scope=(entry.category_id or 0) if per_challenge and policy.per_category else 0,
+    )
+
+
+def _check_may_vote(user: User) -> None:
+    """Who may vote at all. The one place to add further conditions (e.g. consent)."""
+    if not is_verified(user):
+        raise PermissionDenied(_("Confirm your email address before you vote."))
+
+
+def _checked_facts(*, voter: User, entry_id: int, now: datetime | None) -> EntryFacts:
+    _check_may_vote(voter)
+    facts = entry_facts(entry_id)
+    if facts is None:
+        raise EntryNotVotable(_("This video is not in a public vote."))
+    now = now or timezone.now()
+    if not facts.opens_at <= now < facts.closes_at:
+        raise ValidationError(_("Voting is not open right now."), code="voting_closed")
+    if voter.pk in facts.creator_ids:
+        raise ValidationError(_("You can't vote for your own video."), code="own_entry")
+    return facts
+
+
+def address_hash(address: str) -> str:
+    """A keyed hash of a network address: lets us count accounts per address, not store it."""
+    if not address:
+        return ""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+_INSERT_SQL = None
+
+
+def _insert_vote(*, voter: User, facts: EntryFacts, address: str, now: datetime) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING: True if this call made the vote."""
+    global _INSERT_SQL  # built once per process
+    if _INSERT_SQL is None:
+        table = connection.ops.quote_name(Vote._meta.db_table)
+        _INSERT_SQL = (
+            f"INSERT INTO {table} (voter_id, entry_id, challenge_id, scope, address_hash, "  # noqa: S608
+            "created_at) VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (voter_id, entry_id) DO NOTHING RETURNING id"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_SQL,
+            [voter.pk, facts.entry_id, facts.challenge_id, facts.scope, address_hash(address), now],
+        )
+        return cursor.fetchone() is not None
+
+
+def _locked_ballot(*, voter: User, facts: EntryFacts) -> Ballot:
+    Ballot.objects.bulk_create(
+        [Ballot(voter=voter, challenge_id=facts.challenge_id, scope=facts.scope)],
+        ignore_conflicts=True,
+    )
+    return Ballot.objects.select_for_update().get(
+        voter=voter, challenge_id=facts.challenge_id, scope=facts.scope
+    )
+
+
+def cast_vote(
+    *, voter: User, entry_id: int, address: str = "", now: datetime | None = None
+) -> VoteOutcome:
+    """Votes for an entry; voting again for the same entry changes nothing.
+
+    Raises PermissionDenied (not verified), EntryNotVotable, or ValidationError (window
+    closed, own entry, no votes left).
+    """
+    facts = _checked_facts(voter=voter, entry_id=entry_id, now=now)
+    now = now or timezone.now()
+    if facts.kind == VotePolicy.Kind.PER_ENTRY:
+        created = _insert_vote(voter=voter, facts=facts, address=address, now=now)
+        return VoteOutcome(entry_id=entry_id, voted=True, changed=created)
+    with transaction.atomic():
+        ballot = _locked_ballot(voter=voter, facts=facts)
+        if Vote.objects.filter(voter=voter, entry_id=entry_id).exists():
+            return VoteOutcome(entry_id=entry_id, voted=True, changed=False)
+        if ballot.used >= facts.votes_per_account:
+            raise ValidationError(
+                ngettext(
+                    "You have used your %(count)d vote. Take it back from another video to "
+                    "vote for this one.",
+                    "You have used all your %(count)d votes. Take one back from another video "
+                    "to vote for this one.",
+                    facts.votes_per_account,
+                )
+                % {"count": facts.votes_per_account},
+                code="no_votes_left",
+            )
+        _insert_vote(voter=voter, facts=facts, address=address, now=now)
+        Ballot.objects.filter(pk=ballot.pk).update(used=F("used") + 1)
+    return VoteOutcome(entry_id=entry_id, voted=True, changed=True)
+
+
+def withdraw_vote(*, voter: User, entry_id: int, now: datetime | None = None) -> VoteOutcome:
+    """Takes a vote back while voting is open; taking back a vote not given changes nothing.
+
+    An invalidated vote stays (it is part of the audit trail) and frees no allowance.
+    """
+    facts = _checked_facts(voter=voter, entry_id=entry_id, now=now)
+    valid = Vote.objects.filter(voter=voter, entry_id=entry_id, invalidation__isnull=True)
+    if facts.kind == VotePolicy.Kind.PER_ENTRY:
+        deleted, _rows = valid.delete()
+        return VoteOutcome(entry_id=entry_id, voted=False, changed=bool(deleted))
+    with transaction.atomic():
+        ballot = _locked_ballot(voter=voter, facts=facts)
+        deleted, _rows = valid.delete()
+        if deleted:
+            Ballot.objects.filter(pk=ballot.pk).update(used=F("used") - 1)
+    return VoteOutcome(entry_id=entry_id, voted=False, changed=bool(deleted))
+
+
+# --- Organisers: flags and invalidation -------------------------------------------------
+
+BUCKET = timedelta(minutes=10)
+
+
+def _bucket(moment: datetime) -> int:
+    return int(moment.timestamp() // BUCKET.total_seconds())
+
+
+def _bucket_start(bucket: int) -> datetime:
+    return datetime.fromtimestamp(
+        bucket * BUCKET.total_seconds(), tz=timezone.get_current_timezone()
+    )
+
+
+def flag_suspicious_votes(
+    *,
+    challenge: Challenge,
+    accounts_per_address: int = 20,
+    new_account_age: timedelta = timedelta(days=1),
+    new_account_burst: int = 30,
+    spike_minimum: int = 50,
+    spike_factor: int = 10,
+) -> list[VoteFlag]:
+    """Looks for patterns worth an organiser's look and records each once. Returns new flags.
+
+    - many accounts voting from one address;
+    - brand-new accounts voting in a burst (within ten minutes);
+    - one entry getting many more votes in ten minutes than it usually does.
+    """
+    votes = Vote.objects.filter(challenge=challenge, invalidation__isnull=True)
+    found: list[VoteFlag] = []
+    voters_by_address: dict[str, set[int]] = defaultdict(set)
+    new_by_bucket: Counter[int] = Counter()
+    per_entry: dict[int, Counter[int]] = defaultdict(Counter)
+    rows = votes.values_list(
+        "voter_id", "entry_id", "address_hash", "created_at", "voter__date_joined"
+    )
+    for voter_id, entry_id, address, created_at, joined in rows.iterator(chunk_size=5000):
+        if address:
+            voters_by_address[address].add(voter_id)
+        if created_at - joined < new_account_age:
+            new_by_bucket[_bucket(created_at)] += 1
+        per_entry[entry_id][_bucket(created_at)] += 1
+    for address, voters in voters_by_address.items():
+        if len(voters) >= accounts_per_address:
+            found.append(
+                VoteFlag(
+                    challenge=challenge,
+                    kind=VoteFlag.Kind.SHARED_ADDRESS,
+                    key=f"address:{address}",
+                    vote_count=votes.filter(address_hash=address).count(),
+                    detail=_("%(count)d accounts voted from one address.") % {"count": len(voters)},
+                )
+            )
+    for bucket, count in new_by_bucket.items():
+        if count >= new_account_burst:
+            found.append(
+                VoteFlag(
+                    challenge=challenge,
+                    kind=VoteFlag.Kind.NEW_ACCOUNT_BURST,
+                    key=f"new:{bucket}",
+                    vote_count=count,
+                    detail=_(
+                        "%(count)d votes from brand-new accounts within ten minutes from %(time)s."
+                    )
+                    % {"count": count, "time": _bucket_start(bucket).strftime("%Y-%m-%d %H:%M")},
+                )
+            )
+    for entry_id, buckets in per_entry.items():
+        total = sum(buckets.values())
+        for bucket, count in buckets.items():
+            others = total - count
+            usual = others / max(len(buckets) - 1, 1)
+            if count >= spike_minimum and count > spike_factor * usual:
+                found.append(
+                    VoteFlag(
+                        challenge=challenge,
+                        kind=VoteFlag.Kind.ENTRY_SPIKE,
+                        key=f"spike:{entry_id}:{bucket}",
+                        entry_id=entry_id,
+                        vote_count=count,
+                        detail=_("%(count)d votes within ten minutes from %(time)s.")
+                        % {
+                            "count": count,
+                            "time": _bucket_start(bucket).strftime("%Y-%m-%d %H:%M"),
+                        },
+                    )
+                )
+    existing = set(VoteFlag.objects.filter(challenge=challenge).values_list("kind", "key"))
+    new = [flag for flag in found if (flag.kind, flag.key) not in existing]
+    VoteFlag.objects.bulk_create(new, ignore_conflicts=True)
+    return new
+
+
+def flagged_votes(flag: VoteFlag) -> QuerySet[Vote]:
+    """The votes a flag is about."""
+    votes = Vote.objects.filter(challenge_id=flag.challenge_id)
+    _kind, _sep, rest = flag.key.partition(":")
+    if flag.kind == VoteFlag.Kind.SHARED_ADDRESS:
+        return votes.filter(address_hash=rest)
+    bucket = int(rest.rsplit(":", 1)[-1])
+    start = _bucket_start(bucket)
+    votes = votes.filter(created_at__gte=start, created_at__lt=start + BUCKET)
+    if flag.kind == VoteFlag.Kind.ENTRY_SPIKE:
+        return votes.filter(entry_id=flag.entry_id)
+    return votes.filter(voter__date_joined__gt=F("created_at") - timedelta(days=1))
+
+
+@transaction.atomic
+def invalidate_votes(
+    *, challenge: Challenge, votes: QuerySet[Vote], by: User, reason: str
+) -> VoteInvalidation:
+    """Stops counting these votes, recording who did it, when and why. Already invalid
+    votes keep their first invalidation."""
+    require_organiser(challenge=challenge, user=by)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why these votes should not count.")})
+    invalidation = VoteInvalidation.objects.create(challenge=challenge, by=by, reason=reason[:300])
+    count = votes.filter(challenge=challenge, invalidation__isnull=True).update(
+        invalidation=invalidation
+    )
+    invalidation.vote_count = count
+    invalidation.save(update_fields=["vote_count"])
+    return invalidation
+
+
+@transaction.atomic
+def resolve_flag(*, flag: VoteFlag, by: User, invalidate: bool, reason: str = "") -> VoteFlag:
+    """An organiser looked at a flag: dismiss it, or invalidate its votes with a reason."""
+    require_organiser(challenge=flag.challenge, user=by)
+    if invalidate:
+        invalidate_votes(challenge=flag.challenge, votes=flagged_votes(flag), by=by, reason=reason)
+    flag.resolved_at = timezone.now()
+    flag.save(update_fields=["resolved_at"])
+    return flag
