@@ -193,7 +193,6 @@ def unregister_entry_viewer_rule(rule: EntryViewerRule) -> None:
         _entry_viewer_rules.remove(rule)
 
 
-
 def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
     """Entries `user` may see: public ones for everyone; in any state (hidden ones too)
     for the entry's creators, moderators and organisers of its network, and whoever a
