@@ -103,6 +103,12 @@ def test_thirteen_year_old_needs_a_guardian_who_agrees_by_the_emailed_link(
 
 def test_signup_shows_the_guardian_field_only_below_the_consent_age(page):
     # given
+    csp_violations = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text
+        and csp_violations.append(message.text),
+    )
     page.goto("/accounts/signup/")
     guardian_field = page.get_by_label("Email of a parent or guardian")
     page.get_by_label("Country").select_option("SE")  # consent age 13
@@ -114,6 +120,7 @@ def test_signup_shows_the_guardian_field_only_below_the_consent_age(page):
     page.get_by_label("Country").select_option("DE")  # consent age 16
     # then
     expect(guardian_field).to_be_visible()
+    assert csp_violations == []
 
 
 def test_participant_deletes_their_account_and_nothing_is_left_in_storage(

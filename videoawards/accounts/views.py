@@ -30,6 +30,7 @@ from .forms import (
     ResendVerificationForm,
     SignupForm,
 )
+from .models import User
 from .ratelimits import guardian_email_is_limited, limit_email_sending, limit_login
 
 
@@ -269,7 +270,7 @@ def resend_guardian_request(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:profile")
 
 
-def download_response(user) -> HttpResponse:
+def download_response(user: User) -> HttpResponse:
     """The person's data as a JSON file download."""
     response = JsonResponse(
         export.export_user_data(user=user), json_dumps_params={"indent": 2, "ensure_ascii": False}
