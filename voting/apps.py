@@ -10,4 +10,6 @@ class VotingConfig(AppConfig):
         from videoawards.challenges.selectors import register_entry_viewer_rule
         from voting.selectors import jury_entry_viewers
 
+        from . import receivers  # noqa: F401  (connects the signal receivers)
+
         register_entry_viewer_rule(jury_entry_viewers)

@@ -331,3 +331,35 @@ def test_participant_can_ask_again_after_withdrawal_keeping_the_record(client, g
         "withdrawn",
     ]
     assert mailoutbox[-1].to == ["aunt@example.org"]
+
+
+def test_api_changes_the_guardian_address_and_resends_within_the_rate(mailoutbox, settings):
+    # given
+    from rest_framework.test import APIClient
+
+    settings.ACCOUNTS_GUARDIAN_EMAIL_RATE = "2/h"
+    user = _young()
+    api = APIClient()
+    api.force_authenticate(user)
+    # when
+    asked = api.post("/api/v1/me/guardian/", {"guardian_email": "dad@example.org"})
+    resent = api.post("/api/v1/me/guardian/", {})
+    limited = api.post("/api/v1/me/guardian/", {})
+    # then
+    assert (asked.status_code, resent.status_code, limited.status_code) == (200, 200, 429)
+    assert asked.json()["guardian_consent"] == "requested"
+    assert asked.json()["may_take_part"] is False
+    assert [m.to for m in mailoutbox] == [["dad@example.org"], ["dad@example.org"]]
+
+
+def test_api_refuses_a_guardian_request_from_someone_old_enough():
+    # given
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(ParticipantFactory(birth_year=2000))
+    # when
+    response = api.post("/api/v1/me/guardian/", {"guardian_email": "mum@example.org"})
+    # then
+    assert response.status_code == 400
+    assert response.json()["detail"] == "You don't need a guardian's consent."

@@ -332,3 +332,24 @@ def test_worker_removes_the_erased_videos_from_storage(celery_worker_process):
     assert _stored(asset) == []
     assert EntryCreator.objects.count() == 0
     celery_worker_process.wait_for_log("Task accounts.erase_stored_media")
+
+
+def test_deleting_a_user_in_the_admin_erases_their_videos_too(
+    client, eager_tasks, django_capture_on_commit_callbacks
+):
+    # given
+    from django.contrib.auth import get_user_model
+
+    superuser = get_user_model().objects.create_superuser("root@example.org", PASSWORD)
+    user = ParticipantFactory()
+    asset = _video(user)
+    client.force_login(superuser)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:accounts_user_delete", args=[user.pk]), {"post": "yes"}
+        )
+    # then
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert _stored(asset) == []

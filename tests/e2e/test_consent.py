@@ -101,6 +101,29 @@ def test_thirteen_year_old_needs_a_guardian_who_agrees_by_the_emailed_link(
     assert "/accounts/guardian/manage/" in mailoutbox[-1].body
 
 
+def test_signup_shows_the_guardian_field_only_below_the_consent_age(page):
+    # given
+    csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and csp_violations.append(message.text)
+        ),
+    )
+    page.goto("/accounts/signup/")
+    guardian_field = page.get_by_label("Email of a parent or guardian")
+    page.get_by_label("Country").select_option("SE")  # consent age 13
+    # when
+    page.get_by_label("Year you were born").select_option(str(date.today().year - 15))
+    # then
+    expect(guardian_field).to_be_hidden()
+    # when
+    page.get_by_label("Country").select_option("DE")  # consent age 16
+    # then
+    expect(guardian_field).to_be_visible()
+    assert csp_violations == []
+
+
 def test_participant_deletes_their_account_and_nothing_is_left_in_storage(
     page, log_in, eager_tasks, list_storage_keys
 ):

@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from videoawards.moderation.services import record_role_change
 
+from . import erasure
 from .models import ProviderNetwork, User
 from .permissions import can_use_admin, is_organiser_for, is_platform_organiser
+from .selectors import latest_consent, user_needs_guardian_consent
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -55,7 +57,10 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationAdminForm
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profile"), {"fields": ("display_name", "birth_year", "country")}),
+        (
+            _("Profile"),
+            {"fields": ("display_name", "birth_year", "country", "guardian_consent")},
+        ),
         (_("Role"), {"fields": ("role", "provider_network")}),
         (
             _("Permissions"),
@@ -91,7 +96,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("provider_network",)
     search_fields = ("email", "display_name")
     ordering = ("email",)
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "guardian_consent")
     _superuser_only_fields = (
         "password",
         "is_staff",
@@ -121,6 +126,26 @@ class UserAdmin(DjangoUserAdmin):
         if can_use_admin(request.user):
             return is_platform_organiser(request.user)
         return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("guardian consent"))
+    def guardian_consent(self, obj: User) -> str:
+        """Whether and when a guardian agreed; their address stays out of the admin."""
+        if not user_needs_guardian_consent(obj):
+            return _("not needed")
+        consent = latest_consent(user=obj)
+        if consent is None:
+            return _("not asked yet")
+        when = consent.withdrawn_at or consent.declined_at or consent.given_at
+        when = when or consent.requested_at
+        return f"{consent.get_status_display()} ({when:%Y-%m-%d})"
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        """Deleting here erases like the participant's own button: videos leave storage too."""
+        erasure.erase_account(user=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for user in queryset:
+            erasure.erase_account(user=user)
 
     _audited_fields = ("role", "provider_network_id", "is_staff", "is_superuser", "is_active")
 

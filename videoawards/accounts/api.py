@@ -11,11 +11,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import erasure, export, selectors, services
+from . import consent, erasure, export, selectors, services
 from .countries import COUNTRIES
 from .models import Role, User
 from .permissions import can_log_in
-from .ratelimits import login_is_limited
+from .ratelimits import guardian_email_is_limited, login_is_limited
 
 _ERROR = inline_serializer(
     name="AccountsError",
@@ -68,6 +68,12 @@ class MeSerializer(serializers.ModelSerializer):
             return "not_needed"
         consent = selectors.latest_consent(user=user)
         return consent.status if consent else "missing"
+
+
+class GuardianRequestSerializer(serializers.Serializer):
+    guardian_email = serializers.EmailField(
+        required=False, help_text="A new address; leave out to send the open request again."
+    )
 
 
 class DeleteAccountSerializer(serializers.Serializer):
@@ -224,3 +230,37 @@ class DeleteMeView(APIView):
             )
         erasure.erase_account(user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GuardianRequestView(APIView):
+    """Ask your parent or guardian to agree: a new address, or the open request again."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="me_guardian_request",
+        summary="Email your parent or guardian the consent request",
+        request=GuardianRequestSerializer,
+        responses={
+            200: MeSerializer,
+            400: OpenApiResponse(_ERROR),
+            401: OpenApiResponse(_ERROR),
+            429: OpenApiResponse(_ERROR),
+        },
+        tags=["accounts"],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = GuardianRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if guardian_email_is_limited(request):
+            raise exceptions.Throttled(
+                detail=_("You asked a lot already. Please wait an hour and try again.")
+            )
+        user: User = request.user  # type: ignore[assignment]
+        if "guardian_email" in serializer.validated_data:
+            consent.request_consent(
+                user=user, guardian_email=serializer.validated_data["guardian_email"]
+            )
+        else:
+            consent.resend_request(user=user)
+        return Response(MeSerializer(user).data)

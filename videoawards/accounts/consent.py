@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .emails import send_templated_mail
 from .models import GuardianConsent, User, new_link_key
 from .selectors import current_consent, normalize_email, user_needs_guardian_consent
 from .signals import consent_withdrawn
@@ -28,12 +29,6 @@ Status = GuardianConsent.Status
 
 class GuardianLinkError(ValidationError):
     """The link expired (code "expired") or is broken or outdated (code "invalid")."""
-
-
-def _send(*, to: str, template: str, context: dict) -> None:
-    from .services import _send_templated_mail
-
-    _send_templated_mail(to=to, template=template, context=context)
 
 
 def validate_guardian_email(*, user: User, guardian_email: str) -> str:
@@ -112,7 +107,7 @@ def consent_from_manage_token(token: str) -> GuardianConsent:
 
 
 def _email_request(consent: GuardianConsent) -> None:
-    _send(
+    send_templated_mail(
         to=consent.guardian_email,
         template="guardian_request",
         context={
@@ -196,7 +191,7 @@ def give_consent(*, consent: GuardianConsent) -> GuardianConsent:
     consent.status = Status.GIVEN
     consent.given_at = timezone.now()
     consent.save(update_fields=["status", "given_at"])
-    _send(
+    send_templated_mail(
         to=consent.guardian_email,
         template="guardian_given",
         context={"participant": consent.user, "manage_link": manage_link(consent)},

@@ -1,8 +1,8 @@
 """A person's data as one JSON document (GDPR Art. 15 and 20): what they gave us and
 what they did here. The page, the API and the guardian's link all use export_user_data.
 
-Votes: the voting app adds its section here once it has a Vote model (the votes a
-person cast, by entry and time).
+Votes are listed by entry and time; the address they came from is kept only as a keyed
+hash for spotting abuse and is not part of the export.
 """
 
 from __future__ import annotations
@@ -123,6 +123,21 @@ def _badges(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _votes(user: User) -> list[dict[str, Any]]:
+    from voting.models import Vote
+
+    votes = Vote.objects.filter(voter=user).select_related("entry", "challenge")
+    return [
+        {
+            "entry": vote.entry.title,
+            "challenge": vote.challenge.title,
+            "cast_at": _when(vote.created_at),
+            "counted": vote.invalidation_id is None,
+        }
+        for vote in votes.order_by("created_at", "pk")
+    ]
+
+
 def _portfolio(user: User) -> dict[str, Any] | None:
     from videoawards.badges.models import Portfolio
 
@@ -144,6 +159,7 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         "videos": _videos(user),
         "workshop_registrations": _registrations(user),
         "badges": _badges(user),
+        "votes": _votes(user),
         "portfolio": _portfolio(user),
     }
 

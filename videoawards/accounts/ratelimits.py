@@ -89,3 +89,16 @@ def login_is_limited(request: HttpRequest, *, email_field: str) -> bool:
         increment=True,
     )
     return ip_limited or email_limited
+
+
+def guardian_email_is_limited(request: HttpRequest) -> bool:
+    """Emails to a guardian (request, resend, new address): a few per participant per hour.
+    Counts this attempt; pages and the API answer 429 themselves."""
+    return is_ratelimited(
+        request,
+        group="accounts.guardian-email",
+        key="user",
+        rate=_rate("ACCOUNTS_GUARDIAN_EMAIL_RATE"),
+        method="POST",
+        increment=True,
+    )

@@ -6,9 +6,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from . import consent
 from .age import needs_guardian_consent, validate_birth_year
 from .countries import is_known_country
+from .emails import send_templated_mail
 from .models import Role, User
 from .selectors import normalize_email, user_by_email, user_by_id
 
@@ -25,18 +24,6 @@ _VERIFY_SALT = "videoawards.accounts.verify-email"
 
 class EmailVerificationError(ValidationError):
     """The link is expired (code "expired") or broken or no longer matches (code "invalid")."""
-
-
-def _send_templated_mail(*, to: str, template: str, context: dict) -> None:
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
-    body = render_to_string(f"accounts/email/{template}_body.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[to],
-    )
 
 
 def _validate_country(country: str) -> None:
@@ -106,7 +93,7 @@ def register_user(
     except IntegrityError:
         user = None
     if user is None:
-        _send_templated_mail(to=email, template="signup_attempt", context={})
+        send_templated_mail(to=email, template="signup_attempt", context={})
         return None
     send_verification_email(user=user)
     return user
@@ -120,7 +107,7 @@ def make_verification_token(*, user: User) -> str:
 def send_verification_email(*, user: User) -> None:
     token = make_verification_token(user=user)
     link = settings.SITE_URL + reverse("accounts:verify_email", kwargs={"token": token})
-    _send_templated_mail(
+    send_templated_mail(
         to=user.email,
         template="verify_email",
         context={

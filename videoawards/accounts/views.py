@@ -11,16 +11,17 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from videoawards.views import rate_limited
 
 from . import consent, erasure, export, selectors, services
+from .countries import consent_age, country_choices
 from .forms import (
     DeleteAccountForm,
     EmailAuthenticationForm,
@@ -29,7 +30,8 @@ from .forms import (
     ResendVerificationForm,
     SignupForm,
 )
-from .ratelimits import limit_email_sending, limit_login
+from .models import User
+from .ratelimits import guardian_email_is_limited, limit_email_sending, limit_login
 
 
 def _attach_errors(form, error: ValidationError) -> None:
@@ -48,7 +50,19 @@ class SignupView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             return redirect("accounts:profile")
-        return render(request, self.template_name, {"form": SignupForm()})
+        return render(request, self.template_name, self._context(SignupForm()))
+
+    @staticmethod
+    def _context(form: SignupForm) -> dict:
+        """The form, and the consent ages its script uses to show the guardian field."""
+        return {
+            "form": form,
+            "consent_rules": {
+                "ages": {code: consent_age(code) for code, _name in country_choices()},
+                "default_age": settings.ACCOUNTS_DEFAULT_CONSENT_AGE,
+                "this_year": timezone.localdate().year,
+            },
+        }
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = SignupForm(request.POST)
@@ -68,7 +82,7 @@ class SignupView(View):
             else:
                 # The same answer whether or not the address already had an account.
                 return redirect("accounts:signup_done")
-        return render(request, self.template_name, {"form": form}, status=400)
+        return render(request, self.template_name, self._context(form), status=400)
 
 
 def signup_done(request: HttpRequest) -> HttpResponse:
@@ -222,25 +236,13 @@ def _render_profile(
     )
 
 
-def _guardian_email_limited(request: HttpRequest) -> bool:
-    """Emails to guardians: a few per participant per hour (counts this attempt)."""
-    return is_ratelimited(
-        request,
-        group="accounts.guardian-email",
-        key="user",
-        rate=lambda group, request: settings.ACCOUNTS_GUARDIAN_EMAIL_RATE,
-        method="POST",
-        increment=True,
-    )
-
-
 @login_required
 @require_POST
 def ask_guardian(request: HttpRequest) -> HttpResponse:
     """Send the consent request to a (new) guardian address."""
     form = GuardianEmailForm(request.POST)
     if form.is_valid():
-        if _guardian_email_limited(request):
+        if guardian_email_is_limited(request):
             return rate_limited(request, None)
         try:
             consent.request_consent(
@@ -257,7 +259,7 @@ def ask_guardian(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def resend_guardian_request(request: HttpRequest) -> HttpResponse:
-    if _guardian_email_limited(request):
+    if guardian_email_is_limited(request):
         return rate_limited(request, None)
     try:
         consent.resend_request(user=request.user)
@@ -268,7 +270,7 @@ def resend_guardian_request(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:profile")
 
 
-def download_response(user) -> HttpResponse:
+def download_response(user: User) -> HttpResponse:
     """The person's data as a JSON file download."""
     response = JsonResponse(
         export.export_user_data(user=user), json_dumps_params={"indent": 2, "ensure_ascii": False}

@@ -287,6 +287,8 @@ class Entry(models.Model):
 
     @property
     def is_public(self) -> bool:
+        """In a public state and not hidden after reports. Whether anyone may see it also
+        needs every creator's consent: filter with selectors.public_entry_q()."""
         return self.state in PUBLIC_ENTRY_STATES and self.hidden_at is None
 
     @property

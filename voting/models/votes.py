@@ -72,10 +72,17 @@ class VoteInvalidation(models.Model):
 
 
 class Vote(models.Model):
-    """One account's vote for one entry. The unique constraint makes double votes impossible."""
+    """One account's vote for one entry. The unique constraint makes double votes impossible.
+
+    A deleted account's votes stay, without the voter, so totals do not change
+    (see voting.receivers).
+    """
 
     voter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="votes",
     )
     entry = models.ForeignKey("challenges.Entry", on_delete=models.CASCADE, related_name="votes")
     challenge = models.ForeignKey(

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_verified
+from videoawards.accounts.selectors import may_take_part
 from videoawards.challenges.models import Challenge, Entry
 from videoawards.challenges.selectors import public_entry_q
 from voting import selectors
@@ -111,9 +112,14 @@ def _load_facts(entry_id: int) -> EntryFacts | None:
 
 
 def _check_may_vote(user: User) -> None:
-    """Who may vote at all. The one place to add further conditions (e.g. consent)."""
+    """Who may vote at all: accounts.selectors.may_take_part (a confirmed email, and a
+    guardian's consent below the consent age)."""
     if not is_verified(user):
         raise PermissionDenied(_("Confirm your email address before you vote."))
+    if not may_take_part(user):
+        raise PermissionDenied(
+            _("A parent or guardian needs to agree before you can vote. See your profile.")
+        )
 
 
 def _checked_facts(*, voter: User, entry_id: int, now: datetime | None) -> EntryFacts:
@@ -261,9 +267,9 @@ def flag_suspicious_votes(
         "voter_id", "entry_id", "address_hash", "created_at", "voter__date_joined"
     )
     for voter_id, entry_id, address, created_at, joined in rows.iterator(chunk_size=5000):
-        if address:
+        if address and voter_id is not None:
             voters_by_address[address].add(voter_id)
-        if created_at - joined < new_account_age:
+        if joined is not None and created_at - joined < new_account_age:
             new_by_bucket[_bucket(created_at)] += 1
         per_entry[entry_id][_bucket(created_at)] += 1
     for address, voters in voters_by_address.items():
