@@ -106,6 +106,8 @@ def ensure_ffmpeg(env: dict[str, str]) -> None:
     for binary in found:
         binary.chmod(binary.stat().st_mode | 0o111)
     env["VIDEOAWARDS_FFMPEG"], env["VIDEOAWARDS_FFPROBE"] = (str(b) for b in found)
+    # Tests and tools that call plain "ffmpeg" find the static build too.
+    env["PATH"] = os.pathsep.join([str(found[0].parent), path])
 
 
 def prepared_env() -> dict[str, str]:

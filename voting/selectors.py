@@ -405,18 +405,24 @@ def published_snapshot(*, challenge: Challenge) -> ResultSnapshot | None:
     return snapshot
 
 
-def snapshot_awards(*, snapshot: ResultSnapshot, rows: int | None) -> list[AwardResult]:
+def snapshot_awards(
+    *, snapshot: ResultSnapshot, rows: int | None, public: bool = True
+) -> list[AwardResult]:
     """The snapshot's awards with their ranked entries (the first `rows`, or all), in two
-    queries however many entries there are."""
+    queries however many entries there are. `public` leaves out entries nobody may see
+    any more (hidden after reports, a guardian's consent withdrawn): a hidden winner
+    leaves the results, its winner page and its certificate; organisers reviewing a
+    snapshot pass public=False and see every entry it ranked."""
     awards = snapshot.data["awards"]
     wanted = {row["entry_id"] for item in awards for row in item["snapshot"]["ranking"][:rows]}
-    from videoawards.challenges.selectors import entries_with_creators
+    from videoawards.challenges.selectors import entries_with_creators, public_entry_q
 
+    queryset = Entry.objects.filter(pk__in=wanted)
+    if public:
+        queryset = queryset.filter(public_entry_q())
     entries = {
         entry.pk: entry
-        for entry in entries_with_creators(
-            Entry.objects.filter(pk__in=wanted).select_related("challenge", "media_asset")
-        )
+        for entry in entries_with_creators(queryset.select_related("challenge", "media_asset"))
     }
     result = []
     for item in awards:

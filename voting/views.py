@@ -296,7 +296,7 @@ def snapshot_detail(request: HttpRequest, slug: str, snapshot_id: int) -> HttpRe
         {
             "challenge": challenge,
             "snapshot": snapshot,
-            "awards": selectors.snapshot_awards(snapshot=snapshot, rows=None),
+            "awards": selectors.snapshot_awards(snapshot=snapshot, rows=None, public=False),
             "is_published": hasattr(snapshot, "publication"),
         },
     )

@@ -108,3 +108,34 @@ def test_admin_action_retranscodes_every_video_of_a_challenge(client, make_entry
     versions = [MediaAsset.objects.get(pk=e.media_asset_id).version for e in entries]
     other.media_asset.refresh_from_db()
     assert (versions, other.media_asset.version) == ([2, 2], 1)
+
+
+def test_organiser_pins_a_homepage_feature_in_the_changelist_and_it_is_audited(client):
+    from tests.factories import AwardFactory, EntryFactory
+    from videoawards.challenges import services
+    from videoawards.moderation.models import AuditEvent
+
+    # given
+    organiser = OrganiserFactory()
+    award = AwardFactory()
+    entry = EntryFactory(challenge=award.challenge, state=EntryState.WINNER)
+    (feature,) = services.feature_winners(award=award, entries=[entry], by=organiser)
+    client.force_login(organiser)
+    # when: the list-editable form of the changelist, as the admin posts it
+    response = client.post(
+        reverse("admin:challenges_feature_changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(feature.pk),
+            "form-0-is_pinned": "on",
+            "form-0-position": "2",
+            "_save": "Save",
+        },
+    )
+    # then
+    assert response.status_code == 302
+    feature.refresh_from_db()
+    assert (feature.is_pinned, feature.is_hidden, feature.position) == (True, False, 2)
+    (event,) = AuditEvent.objects.filter(action="homepage.curate")
+    assert event.data["is_pinned"] is True

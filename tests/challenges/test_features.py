@@ -104,3 +104,19 @@ def test_homepage_reads_the_same_number_of_queries_however_many_winners(
     with django_assert_num_queries(len(one_winner.captured_queries)):
         response = client.get("/")
     assert response.content.decode().count('class="card feature"') == 6
+
+
+def test_curating_the_homepage_is_audited_with_what_changed(organiser):
+    from videoawards.moderation.models import AuditEvent
+
+    # given
+    award = AwardFactory()
+    (entry,) = _winners(award, 1)
+    (feature,) = services.feature_winners(award=award, entries=[entry], by=organiser)
+    # when
+    services.curate_feature(feature=feature, by=organiser, is_pinned=True, position=3)
+    services.curate_feature(feature=feature, by=organiser, is_pinned=True)  # no change
+    # then
+    (event,) = AuditEvent.objects.filter(action="homepage.curate")
+    assert event.actor == organiser
+    assert event.data == {"feature": feature.pk, "entry": entry.pk, "is_pinned": True, "position": 3}

@@ -269,3 +269,77 @@ def test_jurors_who_disagree_are_flagged_in_the_snapshot(
     # then
     rows = snapshot.data["awards"][0]["snapshot"]["ranking"]
     assert {row["disagreement"] for row in rows} == {True}
+
+
+def test_a_winner_hidden_after_publication_leaves_the_results_page_api_and_certificate(
+    client, judged, awards, judging_challenge, organiser, entries
+):
+    # given: published results, then the jury winner is hidden after reports
+    services.publish_results(
+        snapshot=services.compute_results(challenge=judging_challenge, by=organiser), by=organiser
+    )
+    hidden = entries[5]
+    hidden.hidden_at = timezone.now()
+    hidden.save(update_fields=["hidden_at"])
+    jury_award = awards[0]
+    # when
+    page = client.get(reverse("voting:results", args=[judging_challenge.slug]))
+    api = client.get(f"/api/v1/challenges/{judging_challenge.slug}/results/").json()
+    winner_page = client.get(reverse("voting:winner", args=[judging_challenge.slug, jury_award.pk]))
+    pdf = client.get(reverse("voting:certificate", args=[judging_challenge.slug, jury_award.pk]))
+    # then
+    assert hidden.title not in page.content.decode()
+    assert entries[4].title in page.content.decode()
+    jury = next(award for award in api["awards"] if award["award"] == jury_award.pk)
+    assert jury["winner"] is None
+    assert hidden.pk not in [place["entry"] for place in jury["places"]]
+    assert (winner_page.status_code, pdf.status_code) == (404, 404)
+    # the organiser reviewing the snapshot still sees everything it ranked
+    client.force_login(organiser)
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    review = client.get(reverse("voting:snapshot", args=[judging_challenge.slug, snapshot.pk]))
+    assert review.status_code == 200
+
+
+def test_a_hidden_entry_cannot_win_when_results_are_computed(
+    judged, awards, judging_challenge, organiser, entries
+):
+    # given: the best-scored entry is hidden while a moderator looks at reports
+    entries[5].hidden_at = timezone.now()
+    entries[5].save(update_fields=["hidden_at"])
+    # when
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    # then: the next best wins the jury prize
+    jury = snapshot.data["awards"][0]
+    assert jury["winner"] == entries[4].pk
+    assert entries[5].pk not in jury["finalists"]
+
+
+def test_publishing_results_and_invalidating_votes_are_in_the_audit_log(
+    judged, awards, votes, judging_challenge, organiser, entries
+):
+    from videoawards.moderation.models import AuditEvent
+    from voting.models import Vote
+
+    # given
+    services.invalidate_votes(
+        challenge=judging_challenge,
+        votes=Vote.objects.filter(entry=entries[1]),
+        by=organiser,
+        reason="Bought votes",
+    )
+    # when
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    services.publish_results(snapshot=snapshot, by=organiser)
+    # then
+    events = list(AuditEvent.objects.filter(actor=organiser).order_by("pk"))
+    actions = [event.action for event in events]
+    assert actions[0] == "votes.invalidate"
+    assert (events[0].reason, events[0].data["votes"]) == ("Bought votes", 1)
+    assert actions[-1] == "results.publish"
+    assert events[-1].data["input_hash"] == snapshot.input_hash
+    assert sorted(events[-1].data["winners"]) == sorted([entries[5].pk, entries[0].pk])
+    # every finalist and winner move is there too, each naming its entry
+    moved = {(e.action, e.target_id) for e in events if e.action.startswith("entry.")}
+    assert ("entry.winner", str(entries[5].pk)) in moved
+    assert ("entry.finalist", str(entries[4].pk)) in moved

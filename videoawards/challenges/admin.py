@@ -238,3 +238,13 @@ class FeatureAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_filter = ["is_pinned", "is_hidden", "award__challenge"]
     list_select_related = ["entry", "award"]
     readonly_fields = ["award", "entry", "place", "published_at"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so the permission check and the audit log apply here too.
+        services.curate_feature(
+            feature=Feature.objects.get(pk=obj.pk),
+            by=request.user,
+            is_pinned=obj.is_pinned,
+            is_hidden=obj.is_hidden,
+            position=obj.position,
+        )

@@ -27,7 +27,7 @@ from .models import (
     EntryState,
     Feature,
 )
-from .signals import entry_state_changed
+from .signals import entry_state_changed, feature_curated
 
 
 class Actor(enum.Enum):
@@ -394,7 +394,10 @@ def curate_feature(
         raise PermissionDenied(_("Only organisers of this challenge can change the homepage."))
     changes = {"is_pinned": is_pinned, "is_hidden": is_hidden, "position": position}
     fields = [name for name, value in changes.items() if value is not None]
-    for name in fields:
-        setattr(feature, name, changes[name])
-    feature.save(update_fields=fields)
+    changed = {name: changes[name] for name in fields if getattr(feature, name) != changes[name]}
+    for name, value in changed.items():
+        setattr(feature, name, value)
+    if changed:
+        feature.save(update_fields=list(changed))
+        feature_curated.send(sender=Feature, feature=feature, by=by, changes=changed)
     return feature

@@ -7,3 +7,7 @@ from django.dispatch import Signal
 # A receiver's database writes commit or roll back with the state change; work outside
 # the database (email, tasks) belongs in transaction.on_commit() inside the receiver.
 entry_state_changed = Signal()
+
+# Sent by services.curate_feature after an organiser pinned, hid or moved a homepage
+# feature. Keyword arguments: feature, by, changes (field name -> new value).
+feature_curated = Signal()

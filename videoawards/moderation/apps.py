@@ -6,3 +6,6 @@ class ModerationConfig(AppConfig):
     name = "videoawards.moderation"
     label = "moderation"
     verbose_name = _("Moderation")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 (connects the audit receivers)

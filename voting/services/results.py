@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from videoawards.accounts.models import User
 from videoawards.challenges import services as challenge_services
 from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry, EntryState
+from videoawards.challenges.selectors import public_entry_q
+from videoawards.moderation import services as audit
 from voting import selectors
 from voting import tally as pure_tally
 from voting.models import Assignment, ResultPublication, ResultSnapshot, Round
@@ -42,10 +44,10 @@ def challenge_results(*, challenge: Challenge) -> dict[str, Any]:
     rounds = list(challenge.jury_rounds.all())
     votes = selectors.valid_vote_counts(challenge_id=challenge.pk)
     votable = set(selectors.votable_entries(challenge=challenge).values_list("pk", flat=True))
+    # Only entries anyone may see can win: not hidden after reports, every creator allowed
+    # to appear in public. A moderator's later decision is picked up by computing again.
     public_ids = set(
-        Entry.objects.filter(challenge=challenge, state__in=PUBLIC_ENTRY_STATES).values_list(
-            "pk", flat=True
-        )
+        Entry.objects.filter(public_entry_q(), challenge=challenge).values_list("pk", flat=True)
     )
     reviews_by_round: dict[int, list[pure_tally.Review]] = {}
     awards = []
@@ -162,6 +164,17 @@ def publish_results(*, snapshot: ResultSnapshot, by: User) -> ResultPublication:
                 award=awards[item["award"]], entries=[entries[item["winner"]]], by=by
             )
     publication = ResultPublication.objects.create(snapshot=snapshot, challenge=challenge, by=by)
+    audit.record(
+        actor=by,
+        action="results.publish",
+        target=challenge,
+        data={
+            "snapshot": snapshot.pk,
+            "input_hash": snapshot.input_hash,
+            "winners": sorted(winners),
+            "finalists": sorted(entry_ids),
+        },
+    )
     served = (
         Assignment.objects.filter(round__challenge=challenge, review__submitted_at__isnull=False)
         .values_list("round_id", "juror_id")

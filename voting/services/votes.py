@@ -28,6 +28,7 @@ from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_verified
 from videoawards.accounts.selectors import may_take_part
 from videoawards.challenges.models import Challenge, Entry
+from videoawards.moderation import services as audit
 from videoawards.challenges.selectors import public_entry_q
 from voting import selectors
 from voting.models import Ballot, RoundEntry, Vote, VoteFlag, VoteInvalidation, VotePolicy
@@ -353,6 +354,13 @@ def invalidate_votes(
     )
     invalidation.vote_count = count
     invalidation.save(update_fields=["vote_count"])
+    audit.record(
+        actor=by,
+        action="votes.invalidate",
+        target=challenge,
+        reason=invalidation.reason,
+        data={"invalidation": invalidation.pk, "votes": count},
+    )
     return invalidation
 
 
