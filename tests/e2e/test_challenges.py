@@ -37,3 +37,12 @@ def test_language_switcher_turns_the_page_german(page):
     # then
     expect(page.locator("html")).to_have_attribute("lang", "de")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sound You Can See")
+    nav = page.get_by_role("navigation", name="Hauptmenü")
+    expect(nav.get_by_role("link", name="Wettbewerbe")).to_be_visible()
+    expect(page.get_by_role("heading", name="Regeln")).to_be_visible()
+    # and on to Swedish, remembered for the next page
+    with page.expect_navigation():
+        page.get_by_label("Sprache").select_option("sv")
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.get_by_role("link", name="Tävlingar").first).to_be_visible()
