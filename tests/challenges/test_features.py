@@ -119,4 +119,9 @@ def test_curating_the_homepage_is_audited_with_what_changed(organiser):
     # then
     (event,) = AuditEvent.objects.filter(action="homepage.curate")
     assert event.actor == organiser
-    assert event.data == {"feature": feature.pk, "entry": entry.pk, "is_pinned": True, "position": 3}
+    assert event.data == {
+        "feature": feature.pk,
+        "entry": entry.pk,
+        "is_pinned": True,
+        "position": 3,
+    }
