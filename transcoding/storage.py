@@ -78,6 +78,31 @@ def _s3_error_code(exc: BaseException) -> str:
     return str(response.get("Error", {}).get("Code", ""))
 
 
+def configure_cors(*, origins: Iterable[str]) -> bool:
+    """Let browsers on our site PUT upload parts to the bucket and play from it: the
+    uploader reads each part's ETag, hls.js fetches playlists and segments. Returns False
+    where the store keeps CORS outside the bucket (MinIO allows every origin itself)."""
+    origins = sorted({origin.rstrip("/") for origin in origins if origin})
+    rules = {
+        "CORSRules": [
+            {
+                "AllowedOrigins": origins,
+                "AllowedMethods": ["GET", "HEAD", "PUT"],
+                "AllowedHeaders": ["*"],
+                "ExposeHeaders": ["ETag", "Content-Length", "Content-Range"],
+                "MaxAgeSeconds": 3600,
+            }
+        ]
+    }
+    try:
+        _s3_call("put_bucket_cors", CORSConfiguration=rules)
+    except StorageError as exc:
+        if _s3_error_code(exc) in {"NotImplemented", "NotImplementedError"}:
+            return False
+        raise
+    return True
+
+
 # --- Local ---
 
 
@@ -349,9 +374,33 @@ def save_bytes(key: str, content: bytes, *, content_type: str) -> None:
     default_storage.save(key, ContentFile(content))
 
 
+@contextlib.contextmanager
+def _transient_s3_errors(what: str) -> Iterator[None]:
+    """botocore's errors (a network hiccup, a 503 from the store) as StorageError, which
+    the tasks retry with backoff, instead of failing the asset for good."""
+    if not is_s3():
+        yield
+        return
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except ClientError as exc:
+        if _s3_error_code_of(exc) in {"NoSuchKey", "404"}:
+            raise FileNotFoundError(what) from exc
+        raise StorageError(f"{what} failed: {exc}") from exc
+    except BotoCoreError as exc:
+        raise StorageError(f"{what} failed: {exc}") from exc
+
+
+def _s3_error_code_of(exc: BaseException) -> str:
+    response = getattr(exc, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
 def read_text(key: str) -> str:
     """A small text object (a playlist), decoded as UTF-8."""
-    with default_storage.open(key, "rb") as handle:
+    with _transient_s3_errors(f"reading {key}"), default_storage.open(key, "rb") as handle:
         return handle.read().decode("utf-8")
 
 
@@ -359,11 +408,12 @@ def list_keys(prefix: str) -> list[str]:
     """Every key under prefix (which ends with '/')."""
     if is_s3():
         keys: list[str] = []
-        paginator = _s3_client().get_paginator("list_objects_v2")
         root = _s3_key(prefix)
         strip = len(root) - len(prefix)
-        for page in paginator.paginate(Bucket=_s3_bucket(), Prefix=root):
-            keys.extend(item["Key"][strip:] for item in page.get("Contents", []))
+        with _transient_s3_errors(f"listing {prefix}"):
+            paginator = _s3_client().get_paginator("list_objects_v2")
+            for page in paginator.paginate(Bucket=_s3_bucket(), Prefix=root):
+                keys.extend(item["Key"][strip:] for item in page.get("Contents", []))
         return keys
     keys = []
     if not default_storage.exists(prefix.rstrip("/")):

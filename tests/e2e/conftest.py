@@ -51,6 +51,11 @@ def browser() -> Iterator:
 
 @pytest.fixture
 def context(browser, live_server):
+    from transcoding import storage
+
+    if storage.is_s3():
+        # The browser PUTs parts to and plays from the bucket, across origins.
+        storage.configure_cors(origins=[live_server.url])
     context = browser.new_context(
         base_url=live_server.url, locale="en-GB", viewport={"width": 390, "height": 844}
     )

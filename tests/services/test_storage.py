@@ -76,3 +76,44 @@ def test_worker_environment_reads_what_the_test_stored(celery_worker_process):
     # then
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.splitlines() == ["shared media"]
+
+
+def test_configure_storage_lets_the_site_origin_upload_parts_and_read_etags(
+    s3_client, s3_bucket, settings
+):
+    from django.core.management import call_command
+
+    # given
+    settings.SITE_URL = "https://videoawards.example"
+    settings.CSRF_TRUSTED_ORIGINS = ["https://www.videoawards.example"]
+    # when
+    call_command("configure_storage", "--origin", "http://127.0.0.1:8000")
+    # then: the rule names our origins, and a browser's preflight for a part PUT passes
+    (rule,) = s3_client.get_bucket_cors(Bucket=s3_bucket)["CORSRules"]
+    assert sorted(rule["AllowedOrigins"]) == [
+        "http://127.0.0.1:8000",
+        "https://videoawards.example",
+        "https://www.videoawards.example",
+    ]
+    assert "ETag" in rule["ExposeHeaders"]
+    url = default_storage.url("harness/anything.bin")
+    preflight = requests.options(
+        url,
+        headers={
+            "Origin": "https://videoawards.example",
+            "Access-Control-Request-Method": "PUT",
+        },
+        timeout=10,
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://videoawards.example"
+    assert "ETag" in preflight.headers["Access-Control-Expose-Headers"]
+
+
+def test_configure_storage_refuses_what_is_not_an_origin(settings):
+    from django.core.management import CommandError, call_command
+
+    if settings.STORAGE_BACKEND != "s3":
+        pytest.skip("needs STORAGE_BACKEND=s3")
+    with pytest.raises(CommandError, match="not an origin"):
+        call_command("configure_storage", "--origin", "https://videoawards.example/path")
