@@ -37,9 +37,7 @@ def test_uploader_sends_a_video_in_parallel_parts_and_shows_it_waiting(page, log
     assert page.locator("input[name=media_asset]").input_value() == str(asset.pk)
 
 
-def test_upload_interrupted_by_a_dropped_connection_resumes_after_a_reload(
-    page, log_in, part_size
-):
+def test_upload_interrupted_by_a_dropped_connection_resumes_after_a_reload(page, log_in, part_size):
     # given: the connection dies for good after two parts
     participant = ParticipantFactory()
     log_in(participant)
@@ -132,3 +130,69 @@ def test_a_visitor_plays_a_processed_video_with_captions_on_the_entry_page(page,
         "Milk makes the torch light orange",
     ]
     assert page.get_by_role("alert").is_hidden()
+
+
+# Counts the part PUTs in flight and samples both progress bars, from the page's start.
+WATCH_THE_UPLOADER = """
+window.__seen = {inFlight: 0, maxInFlight: 0, bytes: [], processing: [], preparing: false};
+const open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
+XMLHttpRequest.prototype.open = function (method, ...rest) {
+  this.__method = method;
+  return open.call(this, method, ...rest);
+};
+XMLHttpRequest.prototype.send = function (...args) {
+  if (this.__method === "PUT") {
+    const seen = window.__seen;
+    seen.inFlight += 1;
+    seen.maxInFlight = Math.max(seen.maxInFlight, seen.inFlight);
+    this.addEventListener("loadend", () => { seen.inFlight -= 1; });
+  }
+  return send.apply(this, args);
+};
+setInterval(() => {
+  const bytes = document.querySelector("[data-bytes]");
+  const processing = document.querySelector("[data-processing-progress]");
+  if (bytes) window.__seen.bytes.push(bytes.value);
+  if (processing && !processing.hidden) {
+    window.__seen.preparing = true;
+    window.__seen.processing.push(document.querySelector("[data-processing]").value);
+  }
+}, 25);
+"""
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+def test_participant_uploads_on_the_entry_page_watches_it_prepared_and_plays_it(
+    page, log_in, part_size, celery_worker_process, tmp_path
+):
+    # given: a draft entry and a real phone-like clip; a real worker prepares it
+    participant = ParticipantFactory()
+    entry = EntryFactory(state="draft", title="Oobleck", creators=[participant])
+    source = samples.make_sample_video(tmp_path / "oobleck.mp4", seconds=8, width=640, height=360)
+    data = source.read_bytes()
+    parts = -(-len(data) // part_size)
+    log_in(participant)
+    page.add_init_script(WATCH_THE_UPLOADER)
+    page.goto(entry.get_absolute_url())
+    # when
+    page.locator("input[type=file]").set_input_files(
+        {"name": "IMG_0042.MOV", "mimeType": "video/quicktime", "buffer": data}
+    )
+    # then: the upload bar fills, the preparing bar shows, and the player appears and plays
+    player = page.locator("[data-player] video")
+    expect(player).to_be_visible(timeout=120_000)
+    expect(page.get_by_role("status")).to_contain_text("Your video is ready.")
+    player.evaluate("v => { v.muted = true; return v.play(); }")
+    page.wait_for_function(
+        "() => document.querySelector('[data-player] video').currentTime > 1", timeout=30_000
+    )
+    seen = page.evaluate("window.__seen")
+    assert max(seen["bytes"]) == 100
+    assert seen["preparing"] is True
+    if parts > 1:
+        assert seen["maxInFlight"] > 1  # parts travel side by side
+    entry.refresh_from_db()
+    assert entry.media_asset.status == "ready"
+    assert entry.media_asset.source_size == len(data)
+    assert UploadSession.objects.get(owner=participant).part_count == parts
