@@ -222,6 +222,9 @@ TRANSCODING_MAX_DELIVERIES = 5
 TRANSCODING_MAX_QUEUED_PER_OWNER = 2
 # A processing asset with no sign of life for this long is queued again by the sweeper.
 TRANSCODING_STALE_SECONDS = 15 * 60
+# An asset queued this long ago that no worker has started is queued again by the
+# sweeper: its message was lost. Longer than a busy queue's wait; a duplicate is harmless.
+TRANSCODING_LOST_MESSAGE_SECONDS = env.int("TRANSCODING_LOST_MESSAGE_SECONDS", default=3600)
 # Dotted path of f(user, asset) -> bool deciding who may play an asset.
 TRANSCODING_PLAYBACK_AUTHORIZER = "videoawards.challenges.selectors.may_play_entry_video"
 TRANSCODING_PLAYBACK_URL_SECONDS = 3600

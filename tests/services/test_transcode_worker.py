@@ -172,3 +172,23 @@ def test_worker_refuses_bad_files_and_keeps_working(celery_worker_process, tmp_p
     assert celery_worker_process.pid == worker_pid
     hostname = celery_worker_process.hostname
     assert app.control.ping(destination=[hostname], timeout=5) == [{hostname: {"ok": "pong"}}]
+
+
+def test_an_asset_whose_message_was_lost_is_queued_again_by_the_sweeper(
+    celery_worker_process, tmp_path, settings
+):
+    # given: queued an hour ago, but the message never reached the broker
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    asset = _uploaded_asset(tmp_path, seconds=2, width=320, height=180)
+    long_ago = timezone.now() - timedelta(seconds=settings.TRANSCODING_LOST_MESSAGE_SECONDS + 60)
+    MediaAsset.objects.filter(pk=asset.pk).update(queued_at=long_ago)
+    # when
+    swept = services.sweep_stale_assets()
+    # then: the worker gets it and prepares it once
+    assert swept == 1
+    asset = _wait_for(asset, lambda a: a.status in {"ready", "failed"}, what="finished")
+    assert (asset.status, asset.delivery_count) == ("ready", 1)
+    assert services.sweep_stale_assets() == 0

@@ -386,7 +386,8 @@ def retranscode_asset(*, asset: MediaAsset) -> None:
 
 
 def sweep_stale_assets() -> int:
-    """Queue again the assets whose worker vanished, and fill free per-owner slots."""
+    """Queue again the assets whose worker vanished or whose message was lost, and fill
+    free per-owner slots. Returns how many were queued again."""
     cutoff = timezone.now() - timedelta(seconds=settings.TRANSCODING_STALE_SECONDS)
     stale = list(
         MediaAsset.objects.filter(status=MediaAsset.Status.PROCESSING, heartbeat_at__lt=cutoff)
@@ -400,6 +401,19 @@ def sweep_stale_assets() -> int:
         ).update(heartbeat_at=timezone.now(), processing_task_id=task_id)
         if updated:
             send_to_worker(asset, task_id=task_id)
+    # Queued long ago and never started: the message was lost (the broker was down when
+    # it was sent, or it went with a worker before the job began). Sending it again is
+    # safe: a second delivery of a job that did start finds its claim and does nothing.
+    lost_cutoff = timezone.now() - timedelta(seconds=settings.TRANSCODING_LOST_MESSAGE_SECONDS)
+    lost = list(
+        MediaAsset.objects.filter(status=MediaAsset.Status.UPLOADED, queued_at__lt=lost_cutoff)
+    )
+    for asset in lost:
+        updated = MediaAsset.objects.filter(
+            pk=asset.pk, status=MediaAsset.Status.UPLOADED, queued_at__lt=lost_cutoff
+        ).update(queued_at=timezone.now())
+        if updated:
+            send_to_worker(asset)
     waiting_owners = (
         MediaAsset.objects.filter(status=MediaAsset.Status.UPLOADED, queued_at__isnull=True)
         .values_list("owner_id", flat=True)
@@ -407,4 +421,4 @@ def sweep_stale_assets() -> int:
     )
     for owner_id in list(waiting_owners):
         queue_waiting_assets(owner_id=owner_id)
-    return len(stale)
+    return len(stale) + len(lost)
