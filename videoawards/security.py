@@ -11,6 +11,7 @@ A view may widen the policy for itself with @csp_update (the API docs page does)
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable
 from functools import cache, wraps
@@ -117,3 +118,32 @@ class SecurityHeadersMiddleware:
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = PERMISSIONS_POLICY
         return response
+
+
+class ClientAddressMiddleware:
+    """Behind VIDEOAWARDS_TRUSTED_PROXY_COUNT reverse proxies, REMOTE_ADDR is the nearest
+    proxy's address; the visitor's is the entry that many places from the right of
+    X-Forwarded-For (what our own proxies appended; entries further left are whatever
+    the client claimed). Rate limits, vote address hashes and the audit log all read
+    REMOTE_ADDR, so this sets it once. With no trusted proxy the header is ignored."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        count = settings.VIDEOAWARDS_TRUSTED_PROXY_COUNT
+        if count:
+            forwarded = [
+                part.strip()
+                for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                if part.strip()
+            ]
+            if len(forwarded) >= count:
+                candidate = forwarded[-count]
+                try:
+                    ipaddress.ip_address(candidate)
+                except ValueError:
+                    logger.warning("X-Forwarded-For names no address: %r", candidate)
+                else:
+                    request.META["REMOTE_ADDR"] = candidate
+        return self.get_response(request)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "videoawards.security.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -335,6 +336,9 @@ SPECTACULAR_SETTINGS = {
 # --- Rate limits (django-ratelimit) ---------------------------------------------
 RATELIMIT_VIEW = "videoawards.views.rate_limited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# Reverse proxies in front of the app that append to X-Forwarded-For (1 behind the
+# TLS proxy of docker-compose); 0 trusts no header. See security.ClientAddressMiddleware.
+VIDEOAWARDS_TRUSTED_PROXY_COUNT = env.int("VIDEOAWARDS_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Security -----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

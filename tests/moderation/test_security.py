@@ -123,3 +123,63 @@ def test_no_template_has_inline_script_handlers_or_styles():
     # then
     assert len(templates) > 20
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("trusted", "forwarded", "expected"),
+    [
+        (0, "203.0.113.7", "127.0.0.1"),  # no proxy trusted: the header is the client's claim
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "10.9.9.9, 203.0.113.7", "203.0.113.7"),  # the left entry is made up
+        (2, "203.0.113.7, 198.51.100.2", "203.0.113.7"),
+        (2, "198.51.100.2", "127.0.0.1"),  # fewer entries than proxies: keep the peer
+        (1, "not-an-address", "127.0.0.1"),
+    ],
+)
+def test_behind_trusted_proxies_the_visitors_address_comes_from_x_forwarded_for(
+    settings, trusted, forwarded, expected
+):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from videoawards.security import ClientAddressMiddleware
+
+    # given
+    settings.VIDEOAWARDS_TRUSTED_PROXY_COUNT = trusted
+    seen = {}
+
+    def view(request):
+        seen["address"] = request.META["REMOTE_ADDR"]
+        return HttpResponse()
+
+    request = RequestFactory().get("/", headers={"x-forwarded-for": forwarded})
+    # when
+    ClientAddressMiddleware(view)(request)
+    # then
+    assert seen["address"] == expected
+
+
+@pytest.mark.django_db
+def test_the_login_rate_limit_counts_each_visitor_behind_the_proxy_separately(client, settings):
+    from django.core.cache import cache
+
+    # given: one proxy in front; a visitor used up their attempts
+    settings.VIDEOAWARDS_TRUSTED_PROXY_COUNT = 1
+    cache.clear()
+    url = reverse("accounts:login")
+    form = {"username": "nobody@example.org", "password": "wrong"}
+    limited = None
+    for n in range(30):
+        form["username"] = f"nobody{n}@example.org"
+        response = client.post(url, form, headers={"x-forwarded-for": "203.0.113.7"})
+        if response.status_code == 429:
+            limited = n
+            break
+    # when: another visitor arrives through the same proxy
+    other = client.post(
+        url, form | {"username": "someone@example.org"}, headers={"x-forwarded-for": "198.51.100.2"}
+    )
+    # then
+    assert limited is not None
+    assert other.status_code != 429
+    cache.clear()
