@@ -342,7 +342,7 @@ class CaptionCreateView(APIView):
     )
     def post(self, request: Request, asset_id: uuid.UUID) -> Response:
         asset = _visible_asset(request, asset_id)
-        if asset.owner_id != request.user.pk and not request.user.is_staff:
+        if not selectors.may_edit_captions(user=request.user, asset=asset):
             raise Http404
         data = CaptionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -26,6 +26,16 @@ def may_play(*, user, asset: MediaAsset) -> bool:
     return bool(authorizer(user, asset))
 
 
+def owner_may_edit_captions(user, asset: MediaAsset) -> bool:
+    """The default caption rule; challenges register one that knows teams and networks."""
+    return user.is_authenticated and (user.pk == asset.owner_id or user.is_superuser)
+
+
+def may_edit_captions(*, user, asset: MediaAsset) -> bool:
+    authorizer = import_string(settings.TRANSCODING_CAPTION_AUTHORIZER)
+    return bool(authorizer(user, asset))
+
+
 def upload_for_owner(*, upload_id: uuid.UUID, owner) -> UploadSession | None:
     """The upload when owner started it; None for everyone else (they get a 404)."""
     if not owner.is_authenticated:

@@ -353,3 +353,29 @@ def test_deleting_a_user_in_the_admin_erases_their_videos_too(
     assert response.status_code == 302
     assert not User.objects.filter(pk=user.pk).exists()
     assert _stored(asset) == []
+
+
+def test_an_organiser_who_published_results_and_invalidated_votes_can_still_leave(
+    django_capture_on_commit_callbacks,
+):
+    from tests.factories import OrganiserFactory
+    from voting.models import ResultPublication, ResultSnapshot, VoteInvalidation
+
+    # given
+    organiser = OrganiserFactory()
+    challenge = ChallengeFactory(provider_network=organiser.provider_network)
+    snapshot = ResultSnapshot.objects.create(
+        challenge=challenge, created_by=organiser, input_hash="0" * 64, data={"awards": []}
+    )
+    publication = ResultPublication.objects.create(
+        snapshot=snapshot, challenge=challenge, by=organiser
+    )
+    invalidation = VoteInvalidation.objects.create(challenge=challenge, by=organiser, reason="x")
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.erase_account(user=organiser)
+    # then: the results and the invalidation stay, without the person
+    publication.refresh_from_db()
+    invalidation.refresh_from_db()
+    assert (publication.by, invalidation.by) == (None, None)
+    assert not User.objects.filter(pk=organiser.pk).exists()

@@ -124,3 +124,13 @@ def test_owner_sees_all_their_entries_and_can_download_their_badges(entry, team)
     assert entry.title in page
     assert f"/badges/assertions/{assertion.pk}?download=1" in page
     assert download["Content-Disposition"].startswith("attachment;")
+
+
+def test_the_public_assertion_of_a_submission_does_not_name_the_unmoderated_entry(entry, team):
+    # when
+    challenge_services.submit_entry(entry=entry, by=team[0])
+    # then: the hosted document names the challenge, not the entry nobody has checked yet
+    assertion = Assertion.objects.get(recipient=team[0], badge_class__kind="entry-submitted")
+    hosted = _client().get(f"/badges/assertions/{assertion.pk}").content.decode()
+    assert entry.title not in hosted
+    assert entry.challenge.title in hosted

@@ -182,3 +182,20 @@ def test_entry_json_carries_display_names_only(api, make_entry, creator):
     # then
     assert creator.email not in body
     assert '"creators":["Nova"]' in body
+
+
+def test_an_approval_note_stays_internal_while_a_rejection_reason_reaches_the_creators(
+    api, make_entry, creator
+):
+    # given
+    approved = make_entry(state="approved")
+    Entry.objects.filter(pk=approved.pk).update(moderation_reason="Checked the music licence.")
+    rejected = make_entry(state="rejected")
+    Entry.objects.filter(pk=rejected.pk).update(moderation_reason="Please remove the faces.")
+    # when
+    public = APIClient().get(f"/api/v1/entries/{approved.pk}/").json()
+    api.force_authenticate(creator)
+    own = api.get(f"/api/v1/entries/{rejected.pk}/").json()
+    # then
+    assert public["moderation_reason"] == ""
+    assert own["moderation_reason"] == "Please remove the faces."

@@ -106,3 +106,35 @@ def test_a_broken_caption_upload_is_answered_with_the_plain_message(
     assert response.status_code == 400
     assert "its first line must be WEBVTT" in str(response.json())
     assert asset.captions.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_teammate_adds_captions_but_an_organiser_of_another_network_may_not(participant):
+    from rest_framework.test import APIClient
+
+    from tests.factories import (
+        EntryFactory,
+        OrganiserFactory,
+        ParticipantFactory,
+        ProviderNetworkFactory,
+    )
+
+    # given: a published team entry whose video the participant uploaded
+    teammate = ParticipantFactory()
+    asset = published_asset(owner=participant)
+    entry = EntryFactory(state="approved", media_asset=asset, creators=[participant, teammate])
+    outsider = OrganiserFactory(provider_network=ProviderNetworkFactory())
+    own_organiser = OrganiserFactory(provider_network=entry.challenge.provider_network)
+
+    def post(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        upload = SimpleUploadedFile("c.vtt", GOOD.encode(), content_type="text/vtt")
+        return client.post(
+            f"/api/v1/media-assets/{asset.pk}/captions/", {"language": "de", "file": upload}
+        ).status_code
+
+    # then
+    assert post(teammate) == 201
+    assert post(own_organiser) == 201
+    assert post(outsider) == 404

@@ -32,7 +32,13 @@ def badge_for_entry(sender, *, entry, to_state, **kwargs) -> None:
             recipient=creator,
             source=f"entry:{entry.pk}:{kind}",
             evidence_url=entry.get_absolute_url() if entry.is_public else "",
-            narrative=f"{entry.title} ({entry.challenge.title})",
+            # Assertions are public documents: an entry not yet through moderation is
+            # named by its challenge only.
+            narrative=(
+                f"{entry.title} ({entry.challenge.title})"
+                if entry.is_public
+                else entry.challenge.title
+            ),
         )
 
 

@@ -90,6 +90,9 @@ class EntrySerializer(serializers.ModelSerializer):
     video_status = serializers.CharField(
         source="media_asset.status", read_only=True, allow_null=True, default=None
     )
+    moderation_reason = serializers.SerializerMethodField(
+        help_text="What the moderator asked the creators to change (rejected entries only)."
+    )
 
     class Meta:
         model = Entry
@@ -108,6 +111,10 @@ class EntrySerializer(serializers.ModelSerializer):
             "state_changed_at",
         ]
         read_only_fields = fields
+
+    def get_moderation_reason(self, entry: Entry) -> str:
+        # Only a rejection's reason is for the creators; an approval note stays internal.
+        return entry.moderation_reason if entry.state == EntryState.REJECTED else ""
 
 
 # --- Input --------------------------------------------------------------------

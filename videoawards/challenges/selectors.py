@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from transcoding.models import MediaAsset
 from videoawards.accounts.models import User
-from videoawards.accounts.permissions import is_moderator_for
+from videoawards.accounts.permissions import is_moderator_for, is_organiser_for
 from videoawards.accounts.selectors import users_lacking_consent
 from videoawards.workshops.models import Workshop
 
@@ -236,6 +236,22 @@ def may_play_entry_video(user: User | AnonymousUser, asset: MediaAsset) -> bool:
     if entry is None:
         return is_moderator_for(user, None)
     return user_can_view_entry(user=user, entry=entry)
+
+
+def may_edit_entry_captions(user: User | AnonymousUser, asset: MediaAsset) -> bool:
+    """The media pipeline's caption rule (TRANSCODING_CAPTION_AUTHORIZER): the uploader,
+    every creator of the entry the video belongs to, and organisers of its challenge's
+    network; for a video on no entry, platform-wide organisers."""
+    if not user.is_authenticated:
+        return False
+    if user.pk == asset.owner_id:
+        return True
+    entry = Entry.objects.select_related("challenge").filter(media_asset=asset).first()
+    if entry is None:
+        return is_organiser_for(user, None)
+    if entry.creator_links.filter(user=user).exists():
+        return True
+    return is_organiser_for(user, entry.challenge.provider_network_id)
 
 
 def entries_with_creators(qs: QuerySet[Entry]) -> QuerySet[Entry]:

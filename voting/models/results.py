@@ -43,7 +43,10 @@ class ResultPublication(models.Model):
     challenge = models.ForeignKey(
         "challenges.Challenge", on_delete=models.CASCADE, related_name="result_publications"
     )
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Kept when the organiser later deletes their account; the audit log names who it was.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 

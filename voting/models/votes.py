@@ -53,7 +53,10 @@ class VoteInvalidation(models.Model):
         "challenges.Challenge", on_delete=models.CASCADE, related_name="vote_invalidations"
     )
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vote_invalidations"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="vote_invalidations",
     )
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(_("reason"), max_length=300)

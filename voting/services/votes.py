@@ -244,11 +244,15 @@ def _bucket_start(bucket: int) -> datetime:
     )
 
 
+# An account younger than this when it votes counts as new for the burst flag.
+NEW_ACCOUNT_AGE = timedelta(days=1)
+
+
 def flag_suspicious_votes(
     *,
     challenge: Challenge,
     accounts_per_address: int = 20,
-    new_account_age: timedelta = timedelta(days=1),
+    new_account_age: timedelta = NEW_ACCOUNT_AGE,
     new_account_burst: int = 30,
     spike_minimum: int = 50,
     spike_factor: int = 10,
@@ -335,7 +339,7 @@ def flagged_votes(flag: VoteFlag) -> QuerySet[Vote]:
     votes = votes.filter(created_at__gte=start, created_at__lt=start + BUCKET)
     if flag.kind == VoteFlag.Kind.ENTRY_SPIKE:
         return votes.filter(entry_id=flag.entry_id)
-    return votes.filter(voter__date_joined__gt=F("created_at") - timedelta(days=1))
+    return votes.filter(voter__date_joined__gt=F("created_at") - NEW_ACCOUNT_AGE)
 
 
 @transaction.atomic
