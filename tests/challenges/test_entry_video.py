@@ -209,3 +209,54 @@ def test_creator_sees_the_uploader_and_visitor_sees_the_player(creator):
     assert f'data-create-url="/api/v1/entries/{draft.pk}/upload/"' in own_page
     assert f'data-src="/media/assets/{asset.pk}/master.m3u8"' in public_page
     assert "data-uploader" not in public_page
+
+
+@pytest.mark.slow
+def test_creators_get_an_email_when_their_video_is_ready_or_failed(
+    tmp_path, django_capture_on_commit_callbacks, mailoutbox
+):
+    from transcoding import services as media_services
+    from transcoding import storage
+    from transcoding.media import samples
+    from transcoding.models import MediaAsset
+
+    # given: a team entry whose video a worker prepares, and one whose file is broken
+    team = [ParticipantFactory(display_name="Ada"), ParticipantFactory(display_name="Linus")]
+
+    def entry_with_upload(content: bytes, title: str):
+        asset = MediaAsset.objects.create(owner=team[0], source_key="", max_duration_s=60)
+        key = f"uploads/{asset.pk}/source"
+        storage.save_bytes(key, content, content_type="video/mp4")
+        MediaAsset.objects.filter(pk=asset.pk).update(source_key=key, source_size=len(content))
+        EntryFactory(title=title, media_asset=asset, creators=team)
+        return asset
+
+    clip = samples.make_sample_video(tmp_path / "clip.mp4", seconds=2, width=320, height=180)
+    good = entry_with_upload(clip.read_bytes(), "Rainbow in a glass")
+    broken = entry_with_upload(b"this is a shopping list, not a video", "Lava lamp")
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        media_services.process_asset(asset_id=good.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        media_services.process_asset(asset_id=broken.pk)
+    # then
+    subjects = sorted((m.to[0], m.subject) for m in mailoutbox)
+    assert subjects == sorted(
+        [(u.email, "Your video for “Rainbow in a glass” is ready") for u in team]
+        + [(u.email, "We could not prepare your video for “Lava lamp”") for u in team]
+    )
+    failed = next(m for m in mailoutbox if "Lava lamp" in m.subject)
+    broken.refresh_from_db()
+    assert broken.error_message in failed.body
+    assert failed.body.startswith("Hi ")
+
+
+def test_a_re_transcode_tells_nobody(mailoutbox):
+    # given: a video on its second version (an organiser re-transcoded after a ladder change)
+    asset = published_asset(owner=ParticipantFactory())
+    asset.version = 2
+    EntryFactory(media_asset=asset, creators=[asset.owner])
+    # when
+    sent = services.tell_creators_about_video(asset=asset, ready=True)
+    # then
+    assert (sent, mailoutbox) == (0, [])

@@ -6,3 +6,6 @@ class ChallengesConfig(AppConfig):
     name = "videoawards.challenges"
     label = "challenges"
     verbose_name = _("Challenges")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 (connects the media pipeline's signals)

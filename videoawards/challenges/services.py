@@ -6,9 +6,11 @@ import enum
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from transcoding import services as media_services
@@ -401,3 +403,34 @@ def curate_feature(
         feature.save(update_fields=list(changed))
         feature_curated.send(sender=Feature, feature=feature, by=by, changes=changed)
     return feature
+
+
+def tell_creators_about_video(*, asset: MediaAsset, ready: bool) -> int:
+    """Email the creators of the entry a video belongs to that it is ready, or why it
+    failed: they may have left the page while it was prepared. Only the first time a
+    video is prepared; an organiser's re-transcode tells nobody. Returns emails sent."""
+    if asset.version != 1:
+        return 0
+    template = "video_ready" if ready else "video_failed"
+    sent = 0
+    for entry in Entry.objects.filter(media_asset=asset).prefetch_related("creators"):
+        context = {
+            "entry": entry,
+            "entry_url": settings.SITE_URL + entry.get_absolute_url(),
+            "error": asset.error_message,
+            "site_url": settings.SITE_URL,
+        }
+        for creator in entry.creators.all():
+            with translation.override(settings.LANGUAGE_CODE):
+                context["name"] = creator.display_name
+                subject = render_to_string(f"challenges/email/{template}_subject.txt", context)
+                body = render_to_string(f"challenges/email/{template}_body.txt", context)
+            send_mail(
+                subject=" ".join(subject.split()),
+                message=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[creator.email],
+                fail_silently=True,
+            )
+            sent += 1
+    return sent
