@@ -3,6 +3,7 @@ including a worker killed with SIGKILL in the middle of an encode."""
 
 from __future__ import annotations
 
+import random
 import signal
 import time
 from pathlib import Path, PurePosixPath
@@ -10,13 +11,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from tests.factories import ParticipantFactory
-from tests.transcoding.bad_files import (
-    Canary,
-    hls_playlist_disguised_as_video,
-    text_renamed_mp4,
-    three_hour_tiny_clip,
-    truncated_mp4_with_moov_at_the_end,
-)
+from tests.transcoding.bad_files import Canary, eight_k_clip, hls_playlist_disguised_as_video
+from tests.transcoding.test_bad_files import NOISY_CLIP_ENDS, REFUSED
 from transcoding import services, storage
 from transcoding.media import samples
 from transcoding.models import MediaAsset
@@ -133,14 +129,24 @@ def test_a_worker_killed_mid_transcode_twice_loses_nothing_and_leaves_no_orphans
     assert storage.list_keys(f"media/{asset.pk}/v2/") == []
 
 
-def test_worker_refuses_bad_files_and_keeps_working(celery_worker_process, tmp_path):
-    # given: four bad files, then a good one, each from its own participant
+def _noisy_clip(folder: Path) -> Path:
+    """A good clip with its middle third overwritten by (seeded) random bytes."""
+    path = samples.make_sample_video(folder / "noisy.mp4", seconds=3, width=320, height=240)
+    data = bytearray(path.read_bytes())
+    start, length = len(data) // 3, len(data) // 3
+    data[start : start + length] = random.Random(20261125).randbytes(length)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_worker_refuses_every_bad_file_and_keeps_working(celery_worker_process, tmp_path):
+    # given: every bad file of the inline tests, then a good one, each its own participant's
     canary = Canary()
     makers = {
-        "unsupported_format": text_renamed_mp4,
-        "unreadable": truncated_mp4_with_moov_at_the_end,
-        "too_long": three_hour_tiny_clip,
-        "disguised_hls": hls_playlist_disguised_as_video(canary),
+        **{make.__name__: make for make, _code in REFUSED},
+        "eight_k_clip": eight_k_clip,
+        "hls_playlist_disguised_as_video": hls_playlist_disguised_as_video(canary),
+        "noisy_clip": _noisy_clip,
     }
     bad = {}
     for name, make in makers.items():
@@ -159,16 +165,18 @@ def test_worker_refuses_bad_files_and_keeps_working(celery_worker_process, tmp_p
         }
     finally:
         canary.close()
-    # then
+    # then: each ends as the inline run says, in one delivery, with a message to show
     assert {name: (a.status, a.error_code) for name, a in finished.items()} == {
-        "unsupported_format": ("failed", "unsupported_format"),
-        "unreadable": ("failed", "unreadable"),
-        "too_long": ("failed", "too_long"),
-        "disguised_hls": ("failed", "unsupported_format"),
+        **{make.__name__: ("failed", code) for make, code in REFUSED},
+        "eight_k_clip": ("failed", "too_large"),
+        "hls_playlist_disguised_as_video": ("failed", "unsupported_format"),
+        "noisy_clip": NOISY_CLIP_ENDS,
         "good": ("ready", ""),
     }
+    assert all(a.error_message for a in finished.values() if a.status == "failed")
     assert {a.delivery_count for a in finished.values()} == {1}
     assert canary.hits == 0
+    # the same worker process answered every one and still answers
     assert celery_worker_process.pid == worker_pid
     hostname = celery_worker_process.hostname
     assert app.control.ping(destination=[hostname], timeout=5) == [{hostname: {"ok": "pong"}}]

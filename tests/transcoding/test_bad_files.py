@@ -38,6 +38,8 @@ from transcoding.tasks import transcode_asset
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
+# What the seeded noisy clip ends as (ffmpeg decodes around the damage).
+NOISY_CLIP_ENDS = ("ready", "")
 REFUSAL_SECONDS = 15  # generous for a busy 2-core machine; a refusal takes well under 1 s
 
 
@@ -143,8 +145,8 @@ def test_random_bytes_in_the_middle_of_a_good_file_end_ready_or_failed_plainly(
     path.write_bytes(bytes(data))
     # when
     asset, _seconds = run_pipeline(participant, path)
-    # then
-    assert asset.status in {"ready", "failed"}
+    # then: the seed is fixed, so is the outcome; either way nothing crashes
+    assert (asset.status, asset.error_code) == NOISY_CLIP_ENDS
     if asset.status == "ready":
         assert asset.renditions.count() == 1
         assert asset.master_playlist_key in storage.list_keys(f"media/{asset.pk}/")
