@@ -272,6 +272,34 @@ def round_ranking(*, round: Round) -> pure_tally.Snapshot:
     return pure_tally.tally(inputs=inputs, method=method)
 
 
+@dataclass(frozen=True)
+class ShortlistRow:
+    rank: int
+    entry: Entry
+    jury_score: float | None
+    n_reviews: int
+    disagreement: bool
+    shortlisted: bool
+
+
+def shortlist_preview(*, round: Round, extra: int = 5) -> list[ShortlistRow]:
+    """What confirming a closed round's shortlist would pick, and the next few below the
+    cut: the organiser sees scores, review counts and disagreement before confirming."""
+    ranking = round_ranking(round=round).ranking[: round.shortlist_size + extra]
+    entries = Entry.objects.in_bulk([row.entry_id for row in ranking])
+    return [
+        ShortlistRow(
+            rank=row.rank,
+            entry=entries[row.entry_id],
+            jury_score=row.jury_score,
+            n_reviews=row.n_reviews,
+            disagreement=row.disagreement,
+            shortlisted=index < round.shortlist_size,
+        )
+        for index, row in enumerate(ranking)
+    ]
+
+
 # --- Public votes --------------------------------------------------------------------
 
 

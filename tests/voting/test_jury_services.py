@@ -6,10 +6,13 @@ from collections import Counter
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
 
 from tests.factories import EntryFactory, ParticipantFactory, ProviderNetworkFactory
 from tests.voting.factories import RoundFactory
 from videoawards.badges.models import Assertion, BadgeKind
+from videoawards.moderation.models import AuditEvent
 from voting import selectors, services
 from voting.models import Assignment, ConflictOfInterest, Round
 
@@ -254,6 +257,17 @@ def test_confirmed_shortlist_feeds_the_next_round(panel, jury_round, jurors, org
             submit=True,
         )
     services.close_round(round=jury_round, by=organiser)
+    # the organiser sees what confirming picks, and the next ones below the cut
+    client = Client()
+    client.force_login(organiser)
+    page = client.get(reverse("voting:organise", args=[jury_round.challenge.slug]))
+    preview = page.context["rounds"][0]["shortlist"]
+    assert [(row.entry.pk, row.shortlisted) for row in preview[:3]] == [
+        (entries[5].pk, True),
+        (entries[4].pk, True),
+        (entries[3].pk, False),
+    ]
+    assert entries[5].title in page.content.decode()
     # when
     chosen = services.confirm_shortlist(round=jury_round, by=organiser)
     final = RoundFactory(panel=panel, position=2, reviews_per_entry=1)
@@ -261,6 +275,8 @@ def test_confirmed_shortlist_feeds_the_next_round(panel, jury_round, jurors, org
     # then: the best two (highest scores) go on
     assert chosen == [entries[5].pk, entries[4].pk]
     assert sorted(selectors.assignment_map(round=final)) == sorted(chosen)
+    (event,) = AuditEvent.objects.filter(action="round.shortlist")
+    assert (event.actor, event.data["entries"]) == (organiser, chosen)
 
 
 def test_shortlist_needs_a_closed_round(jury_round, organiser):

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_organiser_for
 from videoawards.challenges.models import Challenge, Entry
+from videoawards.moderation import services as audit
 from voting import assignment as pure_assignment
 from voting import selectors
 from voting.models import (
@@ -288,4 +289,10 @@ def confirm_shortlist(*, round: Round, by: User) -> list[int]:
     round.shortlist_confirmed_at = timezone.now()
     round.shortlist_confirmed_by = by
     round.save(update_fields=["shortlist_confirmed_at", "shortlist_confirmed_by"])
+    audit.record(
+        actor=by,
+        action="round.shortlist",
+        target=round.challenge,
+        data={"round": round.pk, "to": round.shortlist_to, "entries": chosen},
+    )
     return chosen
