@@ -11,6 +11,7 @@ from django.utils import timezone
 from videoawards.accounts.models import User
 from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry, EntryCreator
 from videoawards.challenges.selectors import public_entry_q
+from videoawards.workshops.models import Registration
 from voting import tally as pure_tally
 from voting.models import (
     Assignment,
@@ -53,7 +54,8 @@ def assignment_map(*, round: Round) -> dict[int, list[int]]:
 
 def conflicts_for(*, round: Round, entry_ids, juror_ids) -> set[tuple[int, int]]:
     """(juror, entry) pairs that must not meet: declared, the juror made the entry, or the
-    juror shares a provider network with one of its creators."""
+    juror shares a provider network with one of its creators: the creator belongs to the
+    juror's network, or attended a workshop the juror's network ran (it coached them)."""
     entry_ids, juror_ids = list(entry_ids), list(juror_ids)
     pairs = set(
         ConflictOfInterest.objects.filter(
@@ -69,13 +71,25 @@ def conflicts_for(*, round: Round, entry_ids, juror_ids) -> set[tuple[int, int]]
     for juror_id, network_id in networks.items():
         by_network.setdefault(network_id, []).append(juror_id)
     juror_set = set(juror_ids)
-    for entry_id, user_id, network_id in EntryCreator.objects.filter(
-        entry_id__in=entry_ids
-    ).values_list("entry_id", "user_id", "user__provider_network_id"):
+    creators = list(
+        EntryCreator.objects.filter(entry_id__in=entry_ids).values_list(
+            "entry_id", "user_id", "user__provider_network_id"
+        )
+    )
+    coached: dict[int, set[int]] = {}
+    if by_network:
+        for user_id, network_id in Registration.objects.filter(
+            participant_id__in={user_id for _entry, user_id, _network in creators},
+            workshop__provider_network_id__in=list(by_network),
+            attended=True,
+        ).values_list("participant_id", "workshop__provider_network_id"):
+            coached.setdefault(user_id, set()).add(network_id)
+    for entry_id, user_id, network_id in creators:
         if user_id in juror_set:
             pairs.add((user_id, entry_id))
-        for juror_id in by_network.get(network_id, ()):
-            pairs.add((juror_id, entry_id))
+        for network in {network_id, *coached.get(user_id, ())}:
+            for juror_id in by_network.get(network, ()):
+                pairs.add((juror_id, entry_id))
     return pairs
 
 

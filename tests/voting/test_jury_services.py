@@ -79,6 +79,32 @@ def test_jurors_never_get_entries_they_made_share_a_network_with_or_declared(
     assert declaring.pk not in panels[declared.pk]
 
 
+def test_a_juror_never_judges_a_creator_their_network_coached_in_a_workshop(
+    panel, criteria, jurors, make_approved_entry, organiser
+):
+    from tests.factories import RegistrationFactory, WorkshopFactory
+
+    # given: the juror's network ran a workshop the creator attended; another only registered
+    network = ProviderNetworkFactory()
+    coach = jurors[0]
+    coach.provider_network = network
+    coach.save(update_fields=["provider_network"])
+    workshop = WorkshopFactory(provider_network=network)
+    attended, only_registered = ParticipantFactory(), ParticipantFactory()
+    RegistrationFactory(workshop=workshop, participant=attended, status="confirmed", attended=True)
+    RegistrationFactory(workshop=workshop, participant=only_registered, status="confirmed")
+    coached = make_approved_entry(creators=[attended])
+    other = make_approved_entry(creators=[only_registered])
+    # when
+    pairs = selectors.conflicts_for(
+        round=RoundFactory(panel=panel),
+        entry_ids=[coached.pk, other.pk],
+        juror_ids=[juror.pk for juror in jurors],
+    )
+    # then
+    assert pairs == {(coach.pk, coached.pk)}
+
+
 def test_too_few_jurors_is_refused_in_plain_words(panel, criteria, jurors, entries, organiser):
     # given
     round_ = RoundFactory(panel=panel, reviews_per_entry=5)
