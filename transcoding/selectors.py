@@ -90,7 +90,7 @@ def upload_state(*, session: UploadSession) -> UploadState:
         upload_id=session.id,
         key=session.storage_key,
         s3_upload_id=session.s3_upload_id,
-        numbers=batch,
+        sizes={number: session.expected_part_size(number) for number in batch},
     )
     return UploadState(session=session, parts=parts, part_urls=urls)
 

@@ -199,10 +199,13 @@ def start_multipart(*, key: str, content_type: str) -> str:
 
 
 def sign_part_urls(
-    *, upload_id: uuid.UUID, key: str, s3_upload_id: str, numbers: Iterable[int]
+    *, upload_id: uuid.UUID, key: str, s3_upload_id: str, sizes: dict[int, int]
 ) -> dict[int, str]:
-    """Short-lived URLs the client PUTs part bodies to, one per part number."""
+    """Short-lived URLs the client PUTs part bodies to, one per part number (`sizes`
+    maps each to its exact length). On S3 the length is signed into the URL, so the
+    store itself refuses a part of any other size; the local endpoint checks it too."""
     expires = settings.TRANSCODING_PART_URL_SECONDS
+    numbers = sorted(sizes)
     if is_s3():
         client = _s3_client()
         return {
@@ -213,6 +216,7 @@ def sign_part_urls(
                     "Key": _s3_key(key),
                     "UploadId": s3_upload_id,
                     "PartNumber": number,
+                    "ContentLength": sizes[number],
                 },
                 ExpiresIn=expires,
             )

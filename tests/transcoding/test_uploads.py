@@ -278,7 +278,7 @@ def test_part_number_outside_the_upload_is_refused(participant, participant_clie
     upload = create_upload(participant_client, size=100)
     session = UploadSession.objects.get(pk=upload["id"])
     urls = storage.sign_part_urls(
-        upload_id=session.id, key=session.storage_key, s3_upload_id="", numbers=[2]
+        upload_id=session.id, key=session.storage_key, s3_upload_id="", sizes={2: 100}
     )
     # when
     result = put_part(participant_client, urls[2], b"x" * 100)
@@ -362,3 +362,23 @@ def test_uploads_left_open_for_a_day_are_aborted_by_the_periodic_task(participan
         fresh["id"]: UploadSession.Status.OPEN,
     }
     assert storage.list_keys(f"uploads/{stale['id']}/") == []
+
+
+def test_on_s3_each_part_url_points_at_the_bucket_with_its_exact_length_signed(
+    participant_client, settings
+):
+    from urllib.parse import parse_qs, urlsplit
+
+    if not storage.is_s3():
+        pytest.skip("needs STORAGE_BACKEND=s3")
+    # given
+    endpoint = urlsplit(settings.STORAGES["default"]["OPTIONS"]["endpoint_url"])
+    # when
+    upload = create_upload(participant_client, size=2 * _part_size() + 10)
+    # then: bytes go to the store, not through Django, and the store checks every length
+    for part in upload["part_urls"]:
+        url = urlsplit(part["url"])
+        query = parse_qs(url.query)
+        assert (url.scheme, url.netloc) == (endpoint.scheme, endpoint.netloc)
+        assert query["partNumber"] == [str(part["number"])]
+        assert "content-length" in query["X-Amz-SignedHeaders"][0].split(";")
