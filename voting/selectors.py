@@ -9,7 +9,13 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from videoawards.accounts.models import User
-from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry, EntryCreator
+from videoawards.challenges.models import (
+    PUBLIC_ENTRY_STATES,
+    Award,
+    Challenge,
+    Entry,
+    EntryCreator,
+)
 from videoawards.challenges.selectors import public_entry_q
 from videoawards.workshops.models import Registration
 from voting import tally as pure_tally
@@ -31,6 +37,13 @@ from voting.models import (
 
 # Stated tie-break: the better jury score, then the earlier submission.
 TIE_BREAKS = ("jury_score", "earlier_submission", "entry_id")
+# Each award states its tie-break (Award.tie_break); these are the tally's rules for each.
+AWARD_TIE_BREAKS = {
+    "jury_earlier": TIE_BREAKS,
+    "votes_earlier": ("public_votes", "earlier_submission", "entry_id"),
+    "jury_votes_earlier": ("jury_score", "public_votes", "earlier_submission", "entry_id"),
+    "earlier": ("earlier_submission", "entry_id"),
+}
 
 
 # --- Jury ---------------------------------------------------------------------------
@@ -429,6 +442,7 @@ class AwardResult:
     award_id: int
     name: str
     decided_by: str
+    tie_break: str
     winner: Entry | None
     rows: list[RankedRow]
     unranked: int
@@ -485,6 +499,7 @@ def snapshot_awards(
                 award_id=item["award"],
                 name=item["name"],
                 decided_by=item["decided_by"],
+                tie_break=Award.TieBreak(item.get("tie_break", "jury_earlier")).label,
                 winner=entries.get(item["winner"]),
                 rows=ranked,
                 unranked=len(item["snapshot"]["unranked"]),

@@ -343,3 +343,37 @@ def test_publishing_results_and_invalidating_votes_are_in_the_audit_log(
     moved = {(e.action, e.target_id) for e in events if e.action.startswith("entry.")}
     assert ("entry.winner", str(entries[5].pk)) in moved
     assert ("entry.finalist", str(entries[4].pk)) in moved
+
+
+@pytest.mark.parametrize(
+    ("tie_break", "winner_index"),
+    [("jury_earlier", 0), ("jury_votes_earlier", 3), ("earlier", 0)],
+)
+def test_each_award_breaks_ties_by_its_own_stated_rule(
+    client, jury_round, organiser, entries, judging_challenge, tie_break, winner_index
+):
+    # given: every entry gets the same jury score; entries[3] has the most public votes
+    services.assign_jurors(round=jury_round, by=organiser)
+    for assignment in Assignment.objects.filter(round=jury_round).select_related("juror"):
+        services.save_review(
+            juror=assignment.juror,
+            assignment=assignment,
+            scores={c.pk: 5 for c in judging_challenge.criteria.all()},
+            comment="",
+            submit=True,
+        )
+    services.close_round(round=jury_round, by=organiser)
+    for _ in range(2):
+        services.cast_vote(voter=ParticipantFactory(), entry_id=entries[3].pk)
+    award = AwardFactory(
+        challenge=judging_challenge, name="Jury prize", decided_by="jury", tie_break=tie_break
+    )
+    # when
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    services.publish_results(snapshot=snapshot, by=organiser)
+    # then
+    (result,) = snapshot.data["awards"]
+    assert result["winner"] == entries[winner_index].pk
+    assert result["snapshot"]["ranking"][0]["tie_broken_by"] is not None
+    page = client.get(reverse("voting:results", args=[judging_challenge.slug])).content.decode()
+    assert f"Equal results: {award.get_tie_break_display()} places higher." in page

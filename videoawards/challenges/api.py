@@ -37,7 +37,7 @@ class AwardSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Award
-        fields = ["name", "description", "decided_by", "jury_weight", "category"]
+        fields = ["name", "description", "decided_by", "jury_weight", "tie_break", "category"]
 
 
 class TimelineSerializer(serializers.Serializer):

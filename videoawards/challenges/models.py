@@ -153,7 +153,24 @@ class Award(models.Model):
     decided_by = models.CharField(
         _("decided by"), max_length=8, choices=DecidedBy, default=DecidedBy.JURY
     )
+
+    class TieBreak(models.TextChoices):
+        JURY_THEN_EARLIER = "jury_earlier", _("the better jury score, then the earlier entry")
+        VOTES_THEN_EARLIER = "votes_earlier", _("more public votes, then the earlier entry")
+        JURY_THEN_VOTES = (
+            "jury_votes_earlier",
+            _("the better jury score, then more public votes, then the earlier entry"),
+        )
+        EARLIER = "earlier", _("the earlier entry")
+
     jury_weight = models.PositiveSmallIntegerField(_("jury weight (%)"), default=100)
+    tie_break = models.CharField(
+        _("tie-break"),
+        max_length=20,
+        choices=TieBreak,
+        default=TieBreak.JURY_THEN_EARLIER,
+        help_text=_("Who places higher when two entries have the same result."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

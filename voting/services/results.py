@@ -74,7 +74,7 @@ def challenge_results(*, challenge: Challenge) -> dict[str, Any]:
             jury_weight=award.jury_weight,
             category=award.category_id,
             normalisation=jury_round.normalisation if jury_round else "none",
-            tie_breaks=selectors.TIE_BREAKS,
+            tie_breaks=selectors.AWARD_TIE_BREAKS[award.tie_break],
         )
         snapshot = pure_tally.tally(inputs=inputs, method=method)
         # An entry nobody voted for does not place in a public award.
@@ -88,6 +88,7 @@ def challenge_results(*, challenge: Challenge) -> dict[str, Any]:
                 "award": award.pk,
                 "name": award.name,
                 "decided_by": award.decided_by,
+                "tie_break": award.tie_break,
                 "jury_round": jury_round.pk if jury_round else None,
                 "winner": placed[0] if placed else None,
                 "finalists": placed,
