@@ -125,3 +125,28 @@ def test_curating_the_homepage_is_audited_with_what_changed(organiser):
         "is_pinned": True,
         "position": 3,
     }
+
+
+def test_a_position_moves_a_winner_up_before_the_newest_and_clearing_it_moves_it_back(
+    organiser,
+):
+    # given: three awards published a day apart, newest first
+    awards = AwardFactory.create_batch(3)
+    winners = []
+    for age, award in enumerate(awards):
+        (entry,) = _winners(award, 1)
+        services.feature_winners(award=award, entries=[entry], by=organiser)
+        Feature.objects.filter(award=award).update(
+            published_at=timezone.now() - timedelta(days=age)
+        )
+        winners.append(entry)
+    newest, middle, oldest = winners
+    oldest_feature = Feature.objects.get(entry=oldest)
+    # when: the oldest gets position 1
+    services.curate_feature(feature=oldest_feature, by=organiser, position=1)
+    moved = [f.entry for f in selectors.homepage_features()]
+    services.curate_feature(feature=oldest_feature, by=organiser, position=None)
+    back = [f.entry for f in selectors.homepage_features()]
+    # then
+    assert moved == [oldest, newest, middle]
+    assert back == [newest, middle, oldest]

@@ -348,11 +348,20 @@ class Feature(models.Model):
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
     position = models.PositiveSmallIntegerField(
-        _("position"), default=0, help_text=_("Lower comes first; 0 keeps the newest first.")
+        _("position"),
+        null=True,
+        blank=True,
+        help_text=_("Lower comes first, before those without one; empty keeps the newest first."),
     )
 
     class Meta:
-        ordering = ["-is_pinned", "position", "-published_at", "place", "pk"]
+        ordering = [
+            "-is_pinned",
+            models.F("position").asc(nulls_last=True),
+            "-published_at",
+            "place",
+            "pk",
+        ]
         verbose_name = _("homepage feature")
         verbose_name_plural = _("homepage features")
         constraints = [

@@ -383,20 +383,33 @@ def feature_winners(*, award: Award, entries: list[Entry], by: User) -> list[Fea
     return features
 
 
+class _Keep(enum.Enum):
+    KEEP = "keep"
+
+
+KEEP = _Keep.KEEP
+
+
 def curate_feature(
     *,
     feature: Feature,
     by: User,
-    is_pinned: bool | None = None,
-    is_hidden: bool | None = None,
-    position: int | None = None,
+    is_pinned: bool | _Keep = KEEP,
+    is_hidden: bool | _Keep = KEEP,
+    position: int | _Keep | None = KEEP,
 ) -> Feature:
-    """Pin, hide or move a homepage feature (organisers of the challenge's network)."""
+    """Pin, hide or move a homepage feature (organisers of the challenge's network).
+
+    A field left at KEEP stays as it is; position None puts the feature back among the
+    newest-first ones (positioned features come before them, lowest first)."""
     if not is_organiser_for(by, feature.award.challenge.provider_network_id):
         raise PermissionDenied(_("Only organisers of this challenge can change the homepage."))
     changes = {"is_pinned": is_pinned, "is_hidden": is_hidden, "position": position}
-    fields = [name for name, value in changes.items() if value is not None]
-    changed = {name: changes[name] for name in fields if getattr(feature, name) != changes[name]}
+    changed = {
+        name: value
+        for name, value in changes.items()
+        if value is not KEEP and getattr(feature, name) != value
+    }
     for name, value in changed.items():
         setattr(feature, name, value)
     if changed:
