@@ -6,15 +6,14 @@ import enum
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from transcoding import services as media_services
 from transcoding.models import MediaAsset, UploadSession
+from videoawards.accounts.emails import send_templated_mail
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for, is_organiser_for, is_verified
 from videoawards.accounts.selectors import may_take_part
@@ -431,19 +430,15 @@ def tell_creators_about_video(*, asset: MediaAsset, ready: bool) -> int:
             "entry": entry,
             "entry_url": settings.SITE_URL + entry.get_absolute_url(),
             "error": asset.error_message,
-            "site_url": settings.SITE_URL,
         }
         for creator in entry.creators.all():
             with translation.override(settings.LANGUAGE_CODE):
-                context["name"] = creator.display_name
-                subject = render_to_string(f"challenges/email/{template}_subject.txt", context)
-                body = render_to_string(f"challenges/email/{template}_body.txt", context)
-            send_mail(
-                subject=" ".join(subject.split()),
-                message=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[creator.email],
-                fail_silently=True,
-            )
+                send_templated_mail(
+                    to=creator.email,
+                    template=template,
+                    context={**context, "name": creator.display_name},
+                    folder="challenges/email",
+                    fail_silently=True,
+                )
             sent += 1
     return sent
