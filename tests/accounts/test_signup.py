@@ -193,3 +193,17 @@ def test_resend_is_rate_limited_per_email(client, settings):
     statuses = [client.post(url, {"email": user.email}).status_code for _ in range(3)]
     # then
     assert statuses == [302, 302, 429]
+
+
+def test_sign_up_is_rate_limited_per_address(client, settings, signup_data, mailoutbox):
+    # given: two sign-ups an hour from one address
+    settings.ACCOUNTS_EMAIL_RATE_PER_IP = "2/h"
+    url = reverse("accounts:signup")
+    # when
+    statuses = [
+        client.post(url, {**signup_data, "email": f"robin{n}@example.org"}).status_code
+        for n in range(3)
+    ]
+    # then: the third is refused and sends nothing
+    assert statuses == [302, 302, 429]
+    assert len([m for m in mailoutbox if "robin2@example.org" in m.to]) == 0

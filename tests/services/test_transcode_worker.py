@@ -127,6 +127,10 @@ def test_a_worker_killed_mid_transcode_twice_loses_nothing_and_leaves_no_orphans
     assert (asset.status, asset.delivery_count, asset.ready_version) == ("ready", 3, 1)
     assert set(storage.list_keys(f"media/{asset.pk}/")) == _referenced_keys(asset)
     assert storage.list_keys(f"media/{asset.pk}/v2/") == []
+    # no scratch folder is left: the killed jobs' went when the worker started again
+    from transcoding.services.processing import work_root
+
+    assert list(work_root().glob(f"asset-{asset.pk}-*")) == []
 
 
 def _noisy_clip(folder: Path) -> Path:

@@ -326,3 +326,22 @@ def test_organiser_invalidates_votes_in_the_admin_with_a_reason(client, voter, e
     assert done.status_code == 302
     vote.refresh_from_db()
     assert (vote.invalidation.by, vote.invalidation.reason) == (organiser, "Bought")
+
+
+def test_votes_are_rate_limited_per_address_across_accounts(entries, settings):
+    from django.test import Client
+
+    # given: many accounts behind one address
+    settings.VOTING_RATE_PER_ADDRESS = "3/m"
+    voters = [ParticipantFactory() for _ in range(4)]
+    codes = []
+    # when
+    for voter, entry in zip(voters, entries, strict=False):
+        client = Client(REMOTE_ADDR="203.0.113.9")
+        client.force_login(voter)
+        codes.append(client.post(reverse("entry-vote", args=[entry.pk])).status_code)
+    other = Client(REMOTE_ADDR="198.51.100.4")
+    other.force_login(ParticipantFactory())
+    # then: the fourth from that address waits; another address is not affected
+    assert codes == [201, 201, 201, 429]
+    assert other.post(reverse("entry-vote", args=[entries[4].pk])).status_code == 201

@@ -112,7 +112,13 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    # A killed process nobody has reaped yet (a container's init may never) is a zombie:
+    # it still answers signal 0 but will not come back for its folder.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in {"Z", "X"}
 
 
 def remove_orphaned_work_dirs() -> int:
