@@ -774,6 +774,12 @@ MATRIX: list[Row] = [
     R("challenges:entry_edit", {"slug": "@c_open", "pk": "@e_draft"}, POST,
                           LOGIN, 404,   DONE,  404,   404,   404,   404,   404,   404,   404,
       data={"title": "Changed", "description": ""}, probe=entry_field("e_draft", "title")),
+    R("challenges:entry_captions", {"slug": "@c_vote", "pk": "@e_pub"}, POST,
+                          LOGIN, 404,   DONE,  404,   404,   404,   404,   DONE,  404,   404,
+      data=caption_upload, probe=lambda w, u: list(w.obj["a_pub"].captions.values_list(
+          "language"))),
+    R("challenges:entry_captions", {"slug": "@c_vote", "pk": "@e_pub"}, GET,
+                          405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
     R("challenges:entry_action", {"slug": "@c_open", "pk": "@e_draft", "action": "submit"},
       POST,               LOGIN, 404,   DONE,  404,   404,   404,   404,   404,   404,   404,
       probe=entry_field("e_draft", "state")),
@@ -885,9 +891,8 @@ MATRIX: list[Row] = [
                           403,   404,   200,   404,   404,   200,   200,   200,   404,   404),
     R("transcoding-media-asset-detail", {"asset_id": "@a_loose"}, GET,
                           403,   404,   200,   404,   404,   404,   404,   404,   404,   404),
-    # Captions: the video's owner, or staff organisers of the entry's network. Fails
-    # today for org_x on a_pub (201): CaptionCreateView lets any is_staff account
-    # replace the captions of any video it may watch, whatever its network.
+    # Captions: the video's owner (and the entry's other creators), or organisers of the
+    # entry's network; an organiser of another network may watch but not change them.
     R("transcoding-media-asset-captions", {"asset_id": "@a_pub"}, POST,
                           403,   404,   201,   404,   404,   404,   404,   201,   404,   404,
       data=caption_upload, probe=lambda w, u: list(w.obj["a_pub"].captions.values_list(

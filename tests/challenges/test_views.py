@@ -200,3 +200,37 @@ def test_stranger_cannot_withdraw_a_public_entry(client, make_entry):
     # then
     entry.refresh_from_db()
     assert (response.status_code, entry.state) == (404, EntryState.APPROVED)
+
+
+def test_a_creator_adds_captions_on_the_entry_page_and_a_broken_file_is_explained():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from tests.factories import EntryFactory, ParticipantFactory
+    from tests.transcoding.factories import published_asset
+
+    # given: an approved entry with a ready video
+    creator = ParticipantFactory()
+    entry = EntryFactory(
+        state="approved", media_asset=published_asset(owner=creator), creators=[creator]
+    )
+    client = Client()
+    client.force_login(creator)
+    url = reverse("challenges:entry_captions", args=[entry.challenge.slug, entry.pk])
+    page = client.get(entry.get_absolute_url()).content.decode()
+    good = b"WEBVTT\n\n00:00.000 --> 00:02.000\nHallo!\n"
+    # when
+    added = client.post(
+        url, {"language": "de", "file": SimpleUploadedFile("de.vtt", good)}, follow=True
+    )
+    broken = client.post(
+        url,
+        {"language": "sv", "file": SimpleUploadedFile("sv.vtt", b"just some words")},
+        follow=True,
+    )
+    # then
+    assert 'enctype="multipart/form-data"' in page and url in page
+    assert "Captions added." in added.content.decode()
+    assert list(entry.media_asset.captions.values_list("language", "label")) == [("de", "German")]
+    assert [str(m) for m in broken.context["messages"]] != []
+    assert "WEBVTT" in " ".join(str(m) for m in broken.context["messages"])

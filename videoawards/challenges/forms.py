@@ -35,3 +35,27 @@ class EntryForm(forms.Form):
         self.fields["category"].queryset = categories
         if not categories.exists():
             del self.fields["category"]
+
+
+CAPTION_LANGUAGES = [
+    ("en", _("English")),
+    ("de", _("German")),
+    ("sv", _("Swedish")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("it", _("Italian")),
+    ("pl", _("Polish")),
+    ("tr", _("Turkish")),
+    ("uk", _("Ukrainian")),
+    ("ar", _("Arabic")),
+]
+
+
+class CaptionForm(forms.Form):
+    """Captions for the entry's video, one WebVTT file per language (a new one replaces)."""
+
+    language = forms.ChoiceField(label=_("Language of the captions"), choices=CAPTION_LANGUAGES)
+    file = forms.FileField(
+        label=_("Caption file (.vtt)"),
+        help_text=_("A WebVTT file, up to 512 KB. Most editing apps can export one."),
+    )

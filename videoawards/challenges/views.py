@@ -9,8 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from transcoding import services as media_services
+from transcoding.services.captions import MAX_CAPTION_BYTES
+
 from . import selectors, services
-from .forms import EntryForm
+from .forms import CAPTION_LANGUAGES, CaptionForm, EntryForm
 from .models import Challenge, Entry, EntryState
 
 # The entry page's buttons for creators, and the state each one moves to.
@@ -60,6 +63,11 @@ def entry_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_submit": is_creator
             and EntryState.SUBMITTED in services.ENTRY_TRANSITIONS[entry.state],
             "can_upload": is_creator and entry.is_editable and entry.challenge.accepts_entries(),
+            "caption_form": CaptionForm()
+            if entry.media_asset_id
+            and entry.media_asset.is_playable
+            and selectors.may_edit_entry_captions(request.user, entry.media_asset)
+            else None,
             # One uploader per entry, so a half-done upload resumes on the right page.
             "uploader_id": f"entry-{entry.pk}-video",
         },
@@ -165,4 +173,33 @@ def entry_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpR
             _("Done: your entry is now “%(state)s”.")
             % {"state": EntryState(ENTRY_ACTIONS[action]).label},
         )
+    return redirect(entry)
+
+
+@require_POST
+@login_required
+@ratelimit(key="user", rate=WRITE_RATE, method="POST", block=True)
+def entry_captions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Creators (and the challenge's organisers) add captions to the entry's video."""
+    entry = _visible_entry(request, slug, pk)
+    asset = entry.media_asset
+    if asset is None or not selectors.may_edit_entry_captions(request.user, asset):
+        raise Http404
+    form = CaptionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(entry)
+    upload = form.cleaned_data["file"]
+    language = form.cleaned_data["language"]
+    try:
+        media_services.add_caption(
+            asset=asset,
+            language=language,
+            label=str(dict(CAPTION_LANGUAGES)[language]),
+            content=upload.read(MAX_CAPTION_BYTES + 1),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Captions added. The player offers them now."))
     return redirect(entry)
