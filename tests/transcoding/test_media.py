@@ -468,6 +468,40 @@ def test_sandbox_stops_ffmpeg_at_the_cpu_limit():
 
 
 @pytest.mark.slow
+def test_a_kill_from_outside_before_the_cpu_limit_is_worth_another_try():
+    # given: ffmpeg well within its limits, then SIGKILLed as the out-of-memory killer would
+    import os
+    import signal
+    import threading
+
+    from transcoding.media.transcode import _raise_for
+
+    marker = "108x78"
+    limits = sandbox.ProcessLimits(
+        wall_seconds=30, cpu_seconds=60, memory_bytes=2**31, file_size_bytes=2**20
+    )
+
+    def kill_it() -> None:
+        deadline = time.monotonic() + 10
+        while not _running(marker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        for pid in _running(marker):
+            os.kill(pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_it)
+    killer.start()
+    # when
+    completed = sandbox.run(_endless_ffmpeg(marker), limits=limits)
+    killer.join()
+    # then: not the CPU limit (that refuses the video for good) but a retry
+    assert (completed.returncode, completed.limit_hit) == (-signal.SIGKILL, "killed")
+    assert completed.cpu_seconds < 0.9 * completed.cpu_limit
+    with pytest.raises(errors.MediaProcessingError):
+        _raise_for(completed, "ladder")
+
+
+@pytest.mark.slow
 def test_sandbox_kills_and_reaps_ffmpeg_when_the_caller_fails():
     # given
     marker = "106x78"

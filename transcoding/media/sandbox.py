@@ -48,14 +48,20 @@ class Completed:
     stdout: str
     stderr_tail: str
     timed_out: bool
+    cpu_seconds: float = 0.0  # CPU time the process used, every thread counted
+    cpu_limit: float = 0.0
 
     @property
     def limit_hit(self) -> str:
-        """Which limit ended the process: "time", "cpu", "file_size", or ""."""
+        """Which limit ended the process: "time", "cpu", "file_size", "killed" (a SIGKILL
+        from elsewhere, e.g. the kernel's out-of-memory killer: worth another try), or ""."""
         if self.timed_out:
             return "time"
-        if self.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        if self.returncode == -signal.SIGXCPU:
             return "cpu"
+        if self.returncode == -signal.SIGKILL:
+            # RLIMIT_CPU kills at the limit; a kill well before it came from outside.
+            return "cpu" if self.cpu_seconds >= 0.9 * self.cpu_limit else "killed"
         if self.returncode == -signal.SIGXFSZ:
             return "file_size"
         return ""
@@ -124,6 +130,9 @@ def run(
     timed_out = threading.Event()
     stdout_parts: list[str] = []
     deadline = time.monotonic() + limits.wall_seconds
+    # Children's CPU time as the kernel reports it for reaped children: the difference
+    # across this run is this process's (a worker runs one job at a time).
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(
             list(args),
@@ -174,7 +183,14 @@ def run(
             stdout="".join(stdout_parts),
             stderr_tail=_read_tail(stderr),
             timed_out=timed_out.is_set(),
+            cpu_seconds=_cpu_since(before),
+            cpu_limit=max(int(limits.cpu_seconds), 1),
         )
+
+
+def _cpu_since(before: resource.struct_rusage) -> float:
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def input_url(path: Path) -> str:

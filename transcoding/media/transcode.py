@@ -220,7 +220,9 @@ def _raise_for(completed: sandbox.Completed, what: str) -> None:
         )
     if completed.limit_hit == "file_size":
         raise MediaRejected("too_demanding", MESSAGES["unreadable"])
-    if completed.limit_hit == "time" or any(t in completed.stderr_tail for t in _TRANSIENT):
+    if completed.limit_hit in {"time", "killed"} or any(
+        t in completed.stderr_tail for t in _TRANSIENT
+    ):
         raise MediaProcessingError(f"ffmpeg ({what}) stopped: {completed.limit_hit or 'error'}")
     raise MediaRejected("unreadable", MESSAGES["unreadable"])
 
