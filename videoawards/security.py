@@ -120,19 +120,45 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def _from_trusted_proxy(address: str) -> bool:
+    """The connection comes from where our proxies are (VIDEOAWARDS_TRUSTED_PROXY_NETWORKS):
+    someone reaching the app server directly cannot set their address by a header."""
+    try:
+        peer = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(peer in network for network in _trusted_networks())
+
+
+@cache
+def _trusted_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(
+        ipaddress.ip_network(network.strip(), strict=False)
+        for network in settings.VIDEOAWARDS_TRUSTED_PROXY_NETWORKS
+        if network.strip()
+    )
+
+
+@receiver(setting_changed)
+def _forget_trusted_networks(*, setting: str, **kwargs) -> None:
+    if setting == "VIDEOAWARDS_TRUSTED_PROXY_NETWORKS":
+        _trusted_networks.cache_clear()
+
+
 class ClientAddressMiddleware:
     """Behind VIDEOAWARDS_TRUSTED_PROXY_COUNT reverse proxies, REMOTE_ADDR is the nearest
     proxy's address; the visitor's is the entry that many places from the right of
     X-Forwarded-For (what our own proxies appended; entries further left are whatever
     the client claimed). Rate limits, vote address hashes and the audit log all read
-    REMOTE_ADDR, so this sets it once. With no trusted proxy the header is ignored."""
+    REMOTE_ADDR, so this sets it once. The header is ignored without a trusted proxy, and
+    on connections that do not come from the proxies' networks."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         count = settings.VIDEOAWARDS_TRUSTED_PROXY_COUNT
-        if count:
+        if count > 0 and _from_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
             forwarded = [
                 part.strip()
                 for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")

@@ -325,6 +325,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "videoawards.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min", "writes": "60/min"},
+    # Throttles key on REMOTE_ADDR, which ClientAddressMiddleware already set right.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "videoawards API",
@@ -339,7 +341,13 @@ RATELIMIT_VIEW = "videoawards.views.rate_limited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # Reverse proxies in front of the app that append to X-Forwarded-For (1 behind the
 # TLS proxy of docker-compose); 0 trusts no header. See security.ClientAddressMiddleware.
-VIDEOAWARDS_TRUSTED_PROXY_COUNT = env.int("VIDEOAWARDS_TRUSTED_PROXY_COUNT", default=0)
+VIDEOAWARDS_TRUSTED_PROXY_COUNT = max(0, env.int("VIDEOAWARDS_TRUSTED_PROXY_COUNT", default=0))
+# Where those proxies connect from: loopback and private networks (a proxy on the host
+# or in the compose network). A connection from anywhere else is taken at its word.
+VIDEOAWARDS_TRUSTED_PROXY_NETWORKS = env.list(
+    "VIDEOAWARDS_TRUSTED_PROXY_NETWORKS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+)
 
 # --- Security -----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

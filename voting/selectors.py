@@ -313,7 +313,7 @@ def shortlist_preview(*, round: Round, extra: int = 5) -> list[ShortlistRow]:
     """What confirming a closed round's shortlist would pick, and the next few below the
     cut: the organiser sees scores, review counts and disagreement before confirming."""
     ranking = round_ranking(round=round).ranking[: round.shortlist_size + extra]
-    entries = Entry.objects.in_bulk([row.entry_id for row in ranking])
+    entries = Entry.objects.select_related("challenge").in_bulk([row.entry_id for row in ranking])
     return [
         ShortlistRow(
             rank=row.rank,

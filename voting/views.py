@@ -15,6 +15,7 @@ from videoawards.accounts.permissions import is_organiser_for
 from videoawards.challenges.models import Challenge
 from videoawards.challenges.selectors import published_challenges
 from voting import ratelimits, selectors, services
+from voting import tally as pure_tally
 from voting.certificates import certificate_pdf
 from voting.forms import ReasonForm, ReviewForm
 from voting.models import Assignment, ResultSnapshot, Round, VoteFlag
@@ -208,9 +209,7 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
                 "round": round_,
                 "per_juror": per_juror,
                 "per_entry": per_entry,
-                "shortlist": selectors.shortlist_preview(round=round_)
-                if awaiting_shortlist
-                else [],
+                "shortlist": _shortlist_preview(request, round_) if awaiting_shortlist else [],
             }
         )
     return render(
@@ -227,6 +226,14 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
             "reason_form": ReasonForm(),
         },
     )
+
+
+def _shortlist_preview(request: HttpRequest, round_: Round) -> list:
+    try:
+        return selectors.shortlist_preview(round=round_)
+    except pure_tally.TallyInputError as error:  # criteria changed after reviews came in
+        messages.error(request, str(error))
+        return []
 
 
 ROUND_ACTIONS = {

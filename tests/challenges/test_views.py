@@ -231,6 +231,7 @@ def test_a_creator_adds_captions_on_the_entry_page_and_a_broken_file_is_explaine
     # then
     assert 'enctype="multipart/form-data"' in page and url in page
     assert "Captions added." in added.content.decode()
-    assert list(entry.media_asset.captions.values_list("language", "label")) == [("de", "German")]
+    # named in their own language, for every viewer's player
+    assert list(entry.media_asset.captions.values_list("language", "label")) == [("de", "Deutsch")]
     assert [str(m) for m in broken.context["messages"]] != []
     assert "WEBVTT" in " ".join(str(m) for m in broken.context["messages"])

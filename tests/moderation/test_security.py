@@ -134,6 +134,7 @@ def test_no_template_has_inline_script_handlers_or_styles():
         (2, "203.0.113.7, 198.51.100.2", "203.0.113.7"),
         (2, "198.51.100.2", "127.0.0.1"),  # fewer entries than proxies: keep the peer
         (1, "not-an-address", "127.0.0.1"),
+        (-1, "203.0.113.7", "127.0.0.1"),  # a negative count trusts nothing
     ],
 )
 def test_behind_trusted_proxies_the_visitors_address_comes_from_x_forwarded_for(
@@ -183,3 +184,26 @@ def test_the_login_rate_limit_counts_each_visitor_behind_the_proxy_separately(cl
     assert limited is not None
     assert other.status_code != 429
     cache.clear()
+
+
+def test_a_direct_connection_from_outside_the_proxy_networks_cannot_pick_its_address(settings):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from videoawards.security import ClientAddressMiddleware
+
+    # given: one proxy is trusted, but this client reached the app server directly
+    settings.VIDEOAWARDS_TRUSTED_PROXY_COUNT = 1
+    seen = {}
+
+    def view(request):
+        seen["address"] = request.META["REMOTE_ADDR"]
+        return HttpResponse()
+
+    request = RequestFactory().get(
+        "/", headers={"x-forwarded-for": "192.0.2.1"}, REMOTE_ADDR="198.51.100.77"
+    )
+    # when
+    ClientAddressMiddleware(view)(request)
+    # then
+    assert seen["address"] == "198.51.100.77"

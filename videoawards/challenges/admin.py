@@ -239,6 +239,9 @@ class FeatureAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     list_select_related = ["entry", "award"]
     readonly_fields = ["award", "entry", "place", "published_at"]
 
+    def has_add_permission(self, request):
+        return False  # features come from published results, for superusers too
+
     def save_model(self, request, obj, form, change):
         # Through the service, so the permission check and the audit log apply here too.
         services.curate_feature(

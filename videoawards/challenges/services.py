@@ -389,6 +389,7 @@ class _Keep(enum.Enum):
 KEEP = _Keep.KEEP
 
 
+@transaction.atomic
 def curate_feature(
     *,
     feature: Feature,

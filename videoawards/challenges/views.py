@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -195,7 +196,7 @@ def entry_captions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         media_services.add_caption(
             asset=asset,
             language=language,
-            label=str(dict(CAPTION_LANGUAGES)[language]),
+            label=_caption_label(language),
             content=upload.read(MAX_CAPTION_BYTES + 1),
         )
     except ValidationError as error:
@@ -203,3 +204,10 @@ def entry_captions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Captions added. The player offers them now."))
     return redirect(entry)
+
+
+def _caption_label(language: str) -> str:
+    """The captions' name in their own language ("Deutsch", "Svenska"), as every viewer's
+    player lists it, whatever language the uploader's page is in."""
+    with translation.override(language):
+        return str(dict(CAPTION_LANGUAGES)[language])

@@ -8,6 +8,10 @@ def unset_zero_positions(apps, schema_editor):
     apps.get_model("challenges", "Feature").objects.filter(position=0).update(position=None)
 
 
+def zero_empty_positions(apps, schema_editor):
+    apps.get_model("challenges", "Feature").objects.filter(position=None).update(position=0)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -24,5 +28,5 @@ class Migration(migrations.Migration):
             name='position',
             field=models.PositiveSmallIntegerField(blank=True, help_text='Lower comes first, before those without one; empty keeps the newest first.', null=True, verbose_name='position'),
         ),
-        migrations.RunPython(unset_zero_positions, migrations.RunPython.noop),
+        migrations.RunPython(unset_zero_positions, zero_empty_positions),
     ]
