@@ -73,8 +73,8 @@ def _s3_call(method: str, **kwargs: Any) -> Any:
 
 
 def _s3_error_code(exc: BaseException) -> str:
-    cause = exc.__cause__
-    response = getattr(cause, "response", None) or {}
+    """The S3 error code of a botocore ClientError, or of the one a StorageError wraps."""
+    response = getattr(exc, "response", None) or getattr(exc.__cause__, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))
 
 
@@ -390,16 +390,11 @@ def _transient_s3_errors(what: str) -> Iterator[None]:
     try:
         yield
     except ClientError as exc:
-        if _s3_error_code_of(exc) in {"NoSuchKey", "404"}:
+        if _s3_error_code(exc) in {"NoSuchKey", "404"}:
             raise FileNotFoundError(what) from exc
         raise StorageError(f"{what} failed: {exc}") from exc
     except BotoCoreError as exc:
         raise StorageError(f"{what} failed: {exc}") from exc
-
-
-def _s3_error_code_of(exc: BaseException) -> str:
-    response = getattr(exc, "response", None) or {}
-    return str(response.get("Error", {}).get("Code", ""))
 
 
 def read_text(key: str) -> str:

@@ -67,9 +67,12 @@ def storage_origin() -> str | None:
 
 
 @receiver(setting_changed)
-def _forget_storage_origin(*, setting: str, **kwargs) -> None:
+def _forget_cached_settings(*, setting: str, **kwargs) -> None:
+    """Tests change settings; the values cached from them go with the change."""
     if setting in {"STORAGES", "STORAGE_BACKEND"}:
         storage_origin.cache_clear()
+    if setting == "VIDEOAWARDS_TRUSTED_PROXY_NETWORKS":
+        _trusted_networks.cache_clear()
 
 
 def content_security_policy(extra: dict[str, tuple[str, ...]] | None = None) -> str:
@@ -137,12 +140,6 @@ def _trusted_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, 
         for network in settings.VIDEOAWARDS_TRUSTED_PROXY_NETWORKS
         if network.strip()
     )
-
-
-@receiver(setting_changed)
-def _forget_trusted_networks(*, setting: str, **kwargs) -> None:
-    if setting == "VIDEOAWARDS_TRUSTED_PROXY_NETWORKS":
-        _trusted_networks.cache_clear()
 
 
 class ClientAddressMiddleware:

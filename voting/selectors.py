@@ -16,7 +16,7 @@ from videoawards.challenges.models import (
     Entry,
     EntryCreator,
 )
-from videoawards.challenges.selectors import public_entry_q
+from videoawards.challenges.selectors import entries_with_creators, public_entry_q
 from videoawards.workshops.models import Registration
 from voting import tally as pure_tally
 from voting.models import (
@@ -39,10 +39,15 @@ from voting.models import (
 TIE_BREAKS = ("jury_score", "earlier_submission", "entry_id")
 # Each award states its tie-break (Award.tie_break); these are the tally's rules for each.
 AWARD_TIE_BREAKS = {
-    "jury_earlier": TIE_BREAKS,
-    "votes_earlier": ("public_votes", "earlier_submission", "entry_id"),
-    "jury_votes_earlier": ("jury_score", "public_votes", "earlier_submission", "entry_id"),
-    "earlier": ("earlier_submission", "entry_id"),
+    Award.TieBreak.JURY_THEN_EARLIER: TIE_BREAKS,
+    Award.TieBreak.VOTES_THEN_EARLIER: ("public_votes", "earlier_submission", "entry_id"),
+    Award.TieBreak.JURY_THEN_VOTES: (
+        "jury_score",
+        "public_votes",
+        "earlier_submission",
+        "entry_id",
+    ),
+    Award.TieBreak.EARLIER: ("earlier_submission", "entry_id"),
 }
 
 
@@ -392,8 +397,6 @@ def vote_page_entries(*, challenge: Challenge, voter: User | None) -> list[Entry
         entries = entries.annotate(
             has_my_vote=Exists(Vote.objects.filter(entry=OuterRef("pk"), voter=voter))
         )
-    from videoawards.challenges.selectors import entries_with_creators
-
     return list(entries_with_creators(entries).order_by("category__position", "title", "pk"))
 
 
@@ -471,8 +474,6 @@ def snapshot_awards(
     snapshot pass public=False and see every entry it ranked."""
     awards = snapshot.data["awards"]
     wanted = {row["entry_id"] for item in awards for row in item["snapshot"]["ranking"][:rows]}
-    from videoawards.challenges.selectors import entries_with_creators, public_entry_q
-
     queryset = Entry.objects.filter(pk__in=wanted)
     if public:
         queryset = queryset.filter(public_entry_q())
@@ -499,7 +500,10 @@ def snapshot_awards(
                 award_id=item["award"],
                 name=item["name"],
                 decided_by=item["decided_by"],
-                tie_break=Award.TieBreak(item.get("tie_break", "jury_earlier")).label,
+                # Snapshots from before awards stated their own used the jury rule.
+                tie_break=Award.TieBreak(
+                    item.get("tie_break", Award.TieBreak.JURY_THEN_EARLIER)
+                ).label,
                 winner=entries.get(item["winner"]),
                 rows=ranked,
                 unranked=len(item["snapshot"]["unranked"]),

@@ -199,17 +199,12 @@ def organise(request: HttpRequest, slug: str) -> HttpResponse:
     rounds = []
     for round_ in challenge.jury_rounds.select_related("panel", "category"):
         per_juror, per_entry = selectors.round_progress(round=round_)
-        awaiting_shortlist = (
-            round_.state == Round.State.CLOSED
-            and round_.shortlist_to != Round.ShortlistTo.NONE
-            and round_.shortlist_confirmed_at is None
-        )
         rounds.append(
             {
                 "round": round_,
                 "per_juror": per_juror,
                 "per_entry": per_entry,
-                "shortlist": _shortlist_preview(request, round_) if awaiting_shortlist else [],
+                "shortlist": _shortlist_preview(request, round_) if round_.awaits_shortlist else [],
             }
         )
     return render(

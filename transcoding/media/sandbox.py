@@ -41,6 +41,11 @@ class ProcessLimits:
     memory_bytes: int
     file_size_bytes: int
 
+    @property
+    def cpu_rlimit(self) -> int:
+        """RLIMIT_CPU takes whole seconds, at least one."""
+        return max(int(self.cpu_seconds), 1)
+
 
 @dataclass(frozen=True)
 class Completed:
@@ -89,7 +94,7 @@ def _limit(kind: int, value: int, hard: int | None = None) -> None:
 
 
 def _preexec(limits: ProcessLimits) -> Callable[[], None]:
-    cpu = max(int(limits.cpu_seconds), 1)
+    cpu = limits.cpu_rlimit
 
     def apply() -> None:  # runs in the child between fork and exec: keep it tiny
         _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -184,7 +189,7 @@ def run(
             stderr_tail=_read_tail(stderr),
             timed_out=timed_out.is_set(),
             cpu_seconds=_cpu_since(before),
-            cpu_limit=max(int(limits.cpu_seconds), 1),
+            cpu_limit=limits.cpu_rlimit,
         )
 
 

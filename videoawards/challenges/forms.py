@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Category, Challenge, Entry
@@ -49,6 +50,13 @@ CAPTION_LANGUAGES = [
     ("uk", _("Ukrainian")),
     ("ar", _("Arabic")),
 ]
+
+
+def caption_label(language: str) -> str:
+    """The captions' name in their own language ("Deutsch", "Svenska"), as every viewer's
+    player lists it, whatever language the uploader's page is in."""
+    with translation.override(language):
+        return str(dict(CAPTION_LANGUAGES)[language])
 
 
 class CaptionForm(forms.Form):

@@ -232,26 +232,43 @@ def may_play_entry_video(user: User | AnonymousUser, asset: MediaAsset) -> bool:
     platform-wide moderators and organisers."""
     if user.is_authenticated and user.pk == asset.owner_id:
         return True
-    entry = Entry.objects.select_related("challenge").filter(media_asset=asset).first()
+    entry = _entry_of(asset)
     if entry is None:
         return is_moderator_for(user, None)
     return user_can_view_entry(user=user, entry=entry)
 
 
 def may_edit_entry_captions(user: User | AnonymousUser, asset: MediaAsset) -> bool:
-    """The media pipeline's caption rule (TRANSCODING_CAPTION_AUTHORIZER): the uploader,
-    every creator of the entry the video belongs to, and organisers of its challenge's
-    network; for a video on no entry, platform-wide organisers."""
+    """The media pipeline's caption rule (TRANSCODING_CAPTION_AUTHORIZER): may_caption_entry
+    for the entry the video belongs to; for a video on no entry, its uploader and
+    platform-wide organisers."""
     if not user.is_authenticated:
         return False
     if user.pk == asset.owner_id:
         return True
-    entry = Entry.objects.select_related("challenge").filter(media_asset=asset).first()
+    entry = _entry_of(asset)
     if entry is None:
         return is_organiser_for(user, None)
-    if entry.creator_links.filter(user=user).exists():
-        return True
-    return is_organiser_for(user, entry.challenge.provider_network_id)
+    return may_caption_entry(user=user, entry=entry)
+
+
+def may_caption_entry(*, user: User | AnonymousUser, entry: Entry) -> bool:
+    """Who adds captions to an entry's video: whoever uploaded it, every creator of the
+    entry, and organisers of its challenge's network."""
+    if not user.is_authenticated or entry.media_asset_id is None:
+        return False
+    return (
+        user.pk == entry.media_asset.owner_id
+        or user in entry.creators.all()
+        or is_organiser_for(user, entry.challenge.provider_network_id)
+    )
+
+
+def _entry_of(asset: MediaAsset) -> Entry | None:
+    """The entry a video belongs to (one at most), with its challenge."""
+    return (
+        Entry.objects.select_related("challenge", "media_asset").filter(media_asset=asset).first()
+    )
 
 
 def entries_with_creators(qs: QuerySet[Entry]) -> QuerySet[Entry]:

@@ -426,14 +426,15 @@ def tell_creators_about_video(*, asset: MediaAsset, ready: bool) -> int:
         return 0
     template = "video_ready" if ready else "video_failed"
     sent = 0
-    for entry in Entry.objects.filter(media_asset=asset).prefetch_related("creators"):
-        context = {
-            "entry": entry,
-            "entry_url": settings.SITE_URL + entry.get_absolute_url(),
-            "error": asset.error_message,
-        }
-        for creator in entry.creators.all():
-            with translation.override(settings.LANGUAGE_CODE):
+    # We do not know the creators' languages; the site's default is the safest guess.
+    with translation.override(settings.LANGUAGE_CODE):
+        for entry in Entry.objects.filter(media_asset=asset).prefetch_related("creators"):
+            context = {
+                "entry": entry,
+                "entry_url": settings.SITE_URL + entry.get_absolute_url(),
+                "error": asset.error_message,
+            }
+            for creator in entry.creators.all():
                 send_templated_mail(
                     to=creator.email,
                     template=template,
@@ -441,5 +442,5 @@ def tell_creators_about_video(*, asset: MediaAsset, ready: bool) -> int:
                     folder="challenges/email",
                     fail_silently=True,
                 )
-            sent += 1
+                sent += 1
     return sent

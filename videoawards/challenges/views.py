@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -14,7 +13,7 @@ from transcoding import services as media_services
 from transcoding.services.captions import MAX_CAPTION_BYTES
 
 from . import selectors, services
-from .forms import CAPTION_LANGUAGES, CaptionForm, EntryForm
+from .forms import CaptionForm, EntryForm, caption_label
 from .models import Challenge, Entry, EntryState
 
 # The entry page's buttons for creators, and the state each one moves to.
@@ -67,7 +66,7 @@ def entry_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "caption_form": CaptionForm()
             if entry.media_asset_id
             and entry.media_asset.is_playable
-            and selectors.may_edit_entry_captions(request.user, entry.media_asset)
+            and selectors.may_caption_entry(user=request.user, entry=entry)
             else None,
             # One uploader per entry, so a half-done upload resumes on the right page.
             "uploader_id": f"entry-{entry.pk}-video",
@@ -183,8 +182,7 @@ def entry_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpR
 def entry_captions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Creators (and the challenge's organisers) add captions to the entry's video."""
     entry = _visible_entry(request, slug, pk)
-    asset = entry.media_asset
-    if asset is None or not selectors.may_edit_entry_captions(request.user, asset):
+    if not selectors.may_caption_entry(user=request.user, entry=entry):
         raise Http404
     form = CaptionForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -194,9 +192,9 @@ def entry_captions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     language = form.cleaned_data["language"]
     try:
         media_services.add_caption(
-            asset=asset,
+            asset=entry.media_asset,
             language=language,
-            label=_caption_label(language),
+            label=caption_label(language),
             content=upload.read(MAX_CAPTION_BYTES + 1),
         )
     except ValidationError as error:
@@ -204,10 +202,3 @@ def entry_captions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Captions added. The player offers them now."))
     return redirect(entry)
-
-
-def _caption_label(language: str) -> str:
-    """The captions' name in their own language ("Deutsch", "Svenska"), as every viewer's
-    player lists it, whatever language the uploader's page is in."""
-    with translation.override(language):
-        return str(dict(CAPTION_LANGUAGES)[language])

@@ -180,6 +180,15 @@ class Round(models.Model):
     def is_closed(self) -> bool:
         return self.state == self.State.CLOSED
 
+    @property
+    def awaits_shortlist(self) -> bool:
+        """Closed, shortlists its top entries, and the organiser has not confirmed yet."""
+        return (
+            self.is_closed
+            and self.shortlist_to != self.ShortlistTo.NONE
+            and self.shortlist_confirmed_at is None
+        )
+
 
 class RoundEntry(models.Model):
     """An entry in a round's scope; `shortlisted` marks the confirmed shortlist."""
