@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "videoawards.core",
     "videoawards.accounts",
     "videoawards.workshops",
     "videoawards.challenges",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "videoawards.moderation",
     "transcoding",
     "voting",
+    "videoawards.privacy",
 ]
 
 MIDDLEWARE = [
