@@ -63,8 +63,11 @@ def stored_parts(*, session: UploadSession) -> list[StoredPart]:
     """The parts the storage holds, so a client can resume where it stopped."""
     if session.status != UploadSession.Status.OPEN:
         return []
-    if storage.is_s3():
-        return storage.list_s3_parts(key=session.storage_key, s3_upload_id=session.s3_upload_id)
+    listed = storage.store().list_parts(
+        upload_id=session.id, key=session.storage_key, s3_upload_id=session.s3_upload_id
+    )
+    if listed is not None:
+        return listed
     return [
         StoredPart(number=p.number, size=p.size, etag=p.etag)
         for p in session.parts.order_by("number")
@@ -86,7 +89,7 @@ def upload_state(*, session: UploadSession) -> UploadState:
     have = {p.number for p in parts if p.size == session.expected_part_size(p.number)}
     missing = [n for n in range(1, session.part_count + 1) if n not in have]
     batch = missing[: settings.TRANSCODING_PART_URL_BATCH]
-    urls = storage.sign_part_urls(
+    urls = storage.store().part_urls(
         upload_id=session.id,
         key=session.storage_key,
         s3_upload_id=session.s3_upload_id,

@@ -17,7 +17,7 @@ class _TranscodeTask(Task):
 
 
 @shared_task(
-    name="transcoding.transcode_asset",
+    name=services.TRANSCODE_TASK,
     bind=True,
     base=_TranscodeTask,
     acks_late=True,

@@ -54,7 +54,7 @@ def _error(message: str, code: str, status: int) -> JsonResponse:
 @require_http_methods(["PUT"])
 def upload_part(request: HttpRequest, upload_id: uuid.UUID, number: int) -> HttpResponse:
     """PUT one part body: streamed to disk in 1 MiB chunks, answered with its ETag."""
-    if storage.is_s3() or not storage.check_part_signature(
+    if not storage.store().check_part_signature(
         upload_id=upload_id, number=number, signature=request.GET.get("sig", "")
     ):
         return _error(_("This upload link has expired. Reload to get a new one."), "bad_link", 403)
@@ -103,7 +103,7 @@ def _asset_relative(asset: MediaAsset, key: str) -> str:
 
 
 def _file_url(asset: MediaAsset, key: str) -> str:
-    return storage.playback_url(
+    return storage.store().playback_url(
         key=key,
         asset_id=asset.pk,
         relative=_asset_relative(asset, key),
@@ -144,7 +144,7 @@ def master_playlist(request: HttpRequest, asset_id: uuid.UUID) -> HttpResponse:
             kwargs={"asset_id": asset.pk, "path": _asset_relative(asset, key)},
         )
 
-    text = storage.read_text(asset.master_playlist_key)
+    text = storage.store().read_text(asset.master_playlist_key)
     return _playlist_response(
         playlists.rewrite_master(text, variant_url=variant_url, subtitles=subtitles)
     )
@@ -168,7 +168,7 @@ def media_playlist(request: HttpRequest, asset_id: uuid.UUID, path: str) -> Http
         return _file_url(asset, target)
 
     try:
-        text = storage.read_text(key)
+        text = storage.store().read_text(key)
     except FileNotFoundError:
         raise Http404 from None
     return _playlist_response(playlists.rewrite_media(text, uri_url=uri_url))
@@ -193,10 +193,10 @@ def still_image(request: HttpRequest, asset_id: uuid.UUID, kind: str) -> HttpRes
     key = asset.poster_key if kind == "poster" else asset.thumbnail_key
     if not key:
         raise Http404
-    if storage.is_s3():
-        response: HttpResponse = HttpResponseRedirect(_file_url(asset, key))
-    else:
-        response = _serve_local(request, key)
+    direct = storage.store().direct_url(
+        key, expires=_url_lifetime(asset), content_type=_content_type(key)
+    )
+    response = HttpResponseRedirect(direct) if direct else _serve_local(request, key)
     response["Cache-Control"] = "private, max-age=300"
     return response
 
@@ -210,16 +210,11 @@ def asset_file(request: HttpRequest, asset_id: uuid.UUID, path: str) -> HttpResp
     ):
         raise Http404
     key = f"media/{asset_id}/{relative}"
-    if storage.is_s3():
-        return HttpResponseRedirect(
-            storage.playback_url(
-                key=key,
-                asset_id=asset_id,
-                relative=relative,
-                expires=settings.TRANSCODING_PLAYBACK_URL_SECONDS,
-                content_type=_content_type(key),
-            )
-        )
+    direct = storage.store().direct_url(
+        key, expires=settings.TRANSCODING_PLAYBACK_URL_SECONDS, content_type=_content_type(key)
+    )
+    if direct:
+        return HttpResponseRedirect(direct)
     response = _serve_local(request, key)
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -242,9 +237,10 @@ def _read_range(handle, start: int, length: int) -> Iterator[bytes]:
 def _serve_local(request: HttpRequest, key: str) -> HttpResponse:
     """Stream a stored file, honouring a single byte Range (HTTP 206)."""
     try:
-        handle, size = storage.open_local(key)
+        handle = storage.store().open(key)
     except FileNotFoundError:
         raise Http404 from None
+    size = handle.size
     start, end, status = 0, size - 1, 200
     match = _RANGE.match(request.headers.get("Range", "").strip())
     if match and size > 0:

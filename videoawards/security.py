@@ -15,12 +15,13 @@ import ipaddress
 import logging
 from collections.abc import Callable
 from functools import cache, wraps
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+
+from transcoding import storage
 
 logger = logging.getLogger(__name__)
 
@@ -46,24 +47,8 @@ _STORAGE_DIRECTIVES = ("img-src", "media-src", "connect-src")
 
 @cache
 def storage_origin() -> str | None:
-    """The scheme://host[:port] presigned storage URLs start with; None for local storage.
-
-    Asked of the storage itself (presigning is local, no request is made), so it is right
-    for path- and virtual-host-style addressing, custom endpoints and AWS alike. Without
-    usable credentials it falls back to the configured endpoint.
-    """
-    if getattr(settings, "STORAGE_BACKEND", "local") != "s3":
-        return None
-    from botocore.exceptions import BotoCoreError
-    from django.core.files.storage import default_storage
-
-    try:
-        url = default_storage.url("csp-origin-probe")
-    except BotoCoreError:  # e.g. no credentials: a policy header must never break a page
-        logger.warning("Could not presign a storage URL for the CSP", exc_info=True)
-        url = settings.STORAGES["default"].get("OPTIONS", {}).get("endpoint_url") or ""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+    """The scheme://host[:port] presigned storage URLs start with; None for local storage."""
+    return storage.store().origin()
 
 
 @receiver(setting_changed)

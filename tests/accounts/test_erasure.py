@@ -47,9 +47,9 @@ def _upload(owner, *, complete: bool = True) -> UploadSession:
         max_duration_s=180,
     )
     if storage.is_s3():
-        etag = storage._s3_call(
+        etag = storage.store().call(
             "upload_part",
-            Key=storage._s3_key(session.storage_key),
+            Key=storage.store().key(session.storage_key),
             UploadId=session.s3_upload_id,
             PartNumber=1,
             Body=SOURCE,

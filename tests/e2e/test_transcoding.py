@@ -7,7 +7,7 @@ from tests.factories import EntryFactory, ParticipantFactory
 from transcoding import selectors, services, storage
 from transcoding.media import samples
 from transcoding.models import MediaAsset, UploadSession
-from transcoding.services.uploads import S3_MIN_PART_SIZE
+from transcoding.storage.s3 import S3_MIN_PART_SIZE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

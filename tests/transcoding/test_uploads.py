@@ -277,7 +277,7 @@ def test_part_number_outside_the_upload_is_refused(participant, participant_clie
     # given
     upload = create_upload(participant_client, size=100)
     session = UploadSession.objects.get(pk=upload["id"])
-    urls = storage.sign_part_urls(
+    urls = storage.store().part_urls(
         upload_id=session.id, key=session.storage_key, s3_upload_id="", sizes={2: 100}
     )
     # when
@@ -327,7 +327,9 @@ def test_abort_removes_the_stored_parts(participant_client):
     assert storage.list_keys(f"uploads/{session.id}/") == []
     if storage.is_s3():
         with pytest.raises(storage.StorageError):
-            storage.list_s3_parts(key=session.storage_key, s3_upload_id=session.s3_upload_id)
+            storage.store().list_parts(
+                upload_id=session.id, key=session.storage_key, s3_upload_id=session.s3_upload_id
+            )
 
 
 def test_parts_cannot_be_sent_to_an_aborted_upload(participant_client):

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from transcoding.media.errors import MediaProcessingError
 
 _PR_SET_PDEATHSIG = 1
@@ -74,8 +76,6 @@ class Completed:
 
 def setting(name: str, default: Any) -> Any:
     """A Django setting when Django is configured (the app), else ``default`` (scripts)."""
-    from django.conf import settings
-
     return getattr(settings, name, default) if settings.configured else default
 
 

@@ -3,6 +3,7 @@
 from transcoding.services.captions import add_caption
 from transcoding.services.imports import import_file, process_imported_asset
 from transcoding.services.processing import (
+    TRANSCODE_TASK,
     TransientProcessingError,
     fail_after_retries,
     fail_asset,
@@ -23,6 +24,7 @@ from transcoding.services.uploads import (
 )
 
 __all__ = [
+    "TRANSCODE_TASK",
     "TransientProcessingError",
     "abort_stale_uploads",
     "abort_upload",

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from transcoding import storage
+from transcoding.media.captions import validate_webvtt
+from transcoding.media.errors import MediaRejected
 from transcoding.models import Caption, MediaAsset
 
 MAX_CAPTION_BYTES = 512 * 1024
@@ -16,9 +18,6 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
 def _clean_webvtt(content: bytes) -> bytes:
-    from transcoding.media.captions import validate_webvtt
-    from transcoding.media.errors import MediaRejected
-
     try:
         cleaned = validate_webvtt(content)
     except MediaRejected as exc:
@@ -51,7 +50,7 @@ def add_caption(*, asset: MediaAsset, language: str, label: str, content: bytes)
         )
     cleaned = _clean_webvtt(content)
     key = f"media/{asset.pk}/captions/{language}.vtt"
-    storage.save_bytes(key, cleaned, content_type="text/vtt")
+    storage.store().save_bytes(key, cleaned, content_type="text/vtt")
     caption, _created = Caption.objects.update_or_create(
         asset=asset, language=language, defaults={"label": (label or language)[:60], "key": key}
     )

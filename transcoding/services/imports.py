@@ -20,6 +20,7 @@ from transcoding import storage
 from transcoding.models import MediaAsset
 from transcoding.services.processing import TransientProcessingError, fail_asset, process_asset
 from transcoding.services.uploads import add_stored_asset
+from transcoding.storage import StorageError
 
 SOURCE_CACHE = "private, max-age=0, no-store"
 
@@ -74,11 +75,12 @@ def import_file(
     size = check_import_file(path, max_bytes=max_bytes)
     asset_id = uuid.uuid4()
     key = f"uploads/{asset_id}/source"
+    store = storage.store()
     try:
-        storage.upload(path, key, content_type=_content_type(path), cache_control=SOURCE_CACHE)
-        stored = storage.object_size(key)
+        store.upload(path, key, content_type=_content_type(path), cache_control=SOURCE_CACHE)
+        stored = store.object_size(key)
         if stored != size:
-            raise storage.StorageError(f"stored {stored} of {size} bytes at {key}")
+            raise StorageError(f"stored {stored} of {size} bytes at {key}")
         return add_stored_asset(
             asset_id=asset_id,
             owner_id=owner.pk,
@@ -88,7 +90,7 @@ def import_file(
             queue=queue,
         )
     except BaseException:  # Ctrl-C included: leave no half-stored source behind
-        storage.delete(key)
+        store.delete(key)
         raise
 
 

@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -42,6 +43,8 @@ class TransientProcessingError(Exception):
 
 # --- Fair queueing ---
 
+TRANSCODE_TASK = "transcoding.transcode_asset"  # registered under this name in tasks.py
+
 
 def _in_flight(owner_id: Any) -> QuerySet[MediaAsset]:
     return MediaAsset.objects.filter(owner_id=owner_id).filter(
@@ -61,11 +64,10 @@ def time_limits(asset: MediaAsset) -> tuple[int, int]:
 
 
 def send_to_worker(asset: MediaAsset, *, task_id: str | None = None) -> None:
-    from transcoding.tasks import transcode_asset
-
+    """Queue the transcode task by its stable name (tasks.py imports services, not back)."""
     soft, hard = time_limits(asset)
-    transcode_asset.apply_async(
-        args=[str(asset.pk)], task_id=task_id, soft_time_limit=soft, time_limit=hard
+    current_app.signature(TRANSCODE_TASK, args=[str(asset.pk)]).apply_async(
+        task_id=task_id, soft_time_limit=soft, time_limit=hard
     )
 
 
@@ -207,6 +209,7 @@ class ProgressWriter:
 
 def _media() -> Any:
     """The ffmpeg package, imported lazily so the web process never needs it."""
+    # Lazy on purpose (PLC0415): ffmpeg-python loads only in processes that transcode.
     from transcoding.media import errors, pipeline
 
     return errors, pipeline
@@ -218,9 +221,10 @@ def _cache_control(relative_path: str) -> str:
 
 def _publish(*, asset: MediaAsset, out_dir: Path, output: Any, heartbeat: ProgressWriter) -> None:
     prefix = asset.output_prefix()
-    storage.delete_prefix(prefix)  # partial outputs of an earlier attempt at this version
+    store = storage.store()
+    store.delete_prefix(prefix)  # partial outputs of an earlier attempt at this version
     for item in output.files:
-        storage.upload(
+        store.upload(
             out_dir / item.relative_path,
             prefix + item.relative_path,
             content_type=item.content_type,
@@ -272,7 +276,7 @@ def _mark_ready(*, asset: MediaAsset, task_id: str, probe: Any, output: Any) -> 
 
     def after_commit() -> None:
         if previous and previous != locked.version:
-            storage.delete_prefix(locked.output_prefix(previous))
+            storage.store().delete_prefix(locked.output_prefix(previous))
             Rendition.objects.filter(asset=locked, version=previous).delete()
         _announce(asset_ready, locked)
         queue_waiting_assets(owner_id=owner_id)
@@ -335,7 +339,7 @@ def process_asset(*, asset_id: uuid.UUID, task_id: str | None = None) -> MediaAs
             source = Path(work) / "source"
             out_dir = Path(work) / "out"
             out_dir.mkdir()
-            storage.download(asset.source_key, source)
+            storage.store().download(asset.source_key, source)
             heartbeat.beat()
             probe, output = pipeline.probe_and_transcode(
                 source, out_dir, max_duration_s=max_duration, on_progress=heartbeat

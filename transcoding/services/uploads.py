@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from transcoding import storage
 from transcoding.models import MAX_PARTS, MediaAsset, UploadPart, UploadSession
 from transcoding.selectors import stale_open_uploads, stored_parts
+from transcoding.services.processing import queue_waiting_assets
 from transcoding.storage import StoredPart
 
 MIB = 1024 * 1024
-S3_MIN_PART_SIZE = 5 * MIB
 _CONTENT_TYPE = re.compile(r"^video/[a-z0-9][a-z0-9.+-]{0,80}$")
 
 
@@ -53,9 +53,7 @@ def clean_filename(filename: str) -> str:
 
 def part_layout(size: int) -> tuple[int, int]:
     """(part size, part count): at least the configured size (8 MiB), at most 10,000 parts."""
-    part_size = settings.TRANSCODING_PART_SIZE
-    if storage.is_s3():
-        part_size = max(part_size, S3_MIN_PART_SIZE)
+    part_size = max(settings.TRANSCODING_PART_SIZE, storage.store().min_part_size)
     needed = math.ceil(size / MAX_PARTS)
     if needed > part_size:
         part_size = math.ceil(needed / MIB) * MIB
@@ -90,7 +88,7 @@ def create_upload(
         raise _reject("size", _("This video is too big to upload."), "too_many_parts")
     upload_id = uuid.uuid4()
     key = f"uploads/{upload_id}/source"
-    s3_upload_id = storage.start_multipart(key=key, content_type=content_type)
+    s3_upload_id = storage.store().start_multipart(key=key, content_type=content_type)
     session = UploadSession.objects.create(
         id=upload_id,
         owner=owner,
@@ -125,7 +123,7 @@ def store_local_part(*, session: UploadSession, number: int, stream) -> StoredPa
     check_part_number(session=session, number=number)
     expected = session.expected_part_size(number)
     try:
-        part = storage.write_local_part(
+        part = storage.store().write_part(
             upload_id=session.id, number=number, stream=stream, expected_size=expected
         )
     except ValueError:
@@ -195,16 +193,17 @@ def complete_upload(*, session: UploadSession, parts: list[dict]) -> MediaAsset:
         return session.asset
     check_part_number(session=session, number=1)
     ordered = _check_complete_parts(session=session, parts=parts)
-    storage.assemble(
+    store = storage.store()
+    store.assemble(
         upload_id=session.id,
         key=session.storage_key,
         s3_upload_id=session.s3_upload_id,
         parts=ordered,
         size=session.size,
     )
-    real_size = storage.object_size(session.storage_key)
+    real_size = store.object_size(session.storage_key)
     if real_size is None or real_size > session.max_bytes or real_size != session.size:
-        storage.delete(session.storage_key)
+        store.delete(session.storage_key)
         abort_upload(session=session)
         if real_size and real_size > session.max_bytes:
             raise _too_big(session.max_bytes)
@@ -214,7 +213,7 @@ def complete_upload(*, session: UploadSession, parts: list[dict]) -> MediaAsset:
             "size_mismatch",
         )
     asset = _finish_upload(session_id=session.id, size=real_size)
-    storage.remove_local_parts(upload_id=session.id)
+    store.remove_parts(upload_id=session.id)
     return asset
 
 
@@ -234,8 +233,6 @@ def add_stored_asset(
     among the owner's videos). With queue=False the caller processes it in its own process:
     it is marked as handed over, so no worker or sweeper queues it as well.
     """
-    from transcoding.services.processing import queue_waiting_assets
-
     asset = MediaAsset.objects.create(
         id=asset_id or uuid.uuid4(),
         owner_id=owner_id,
@@ -280,7 +277,7 @@ def abort_upload(*, session: UploadSession) -> None:
         locked.finished_at = locked.finished_at or timezone.now()
         locked.save(update_fields=["status", "finished_at"])
         UploadPart.objects.filter(session=locked).delete()
-    storage.abort_multipart(
+    storage.store().abort_multipart(
         upload_id=session.id, key=session.storage_key, s3_upload_id=session.s3_upload_id
     )
     session.status = locked.status

@@ -26,7 +26,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if not storage.is_s3():
+        store = storage.store()
+        if store.origin() is None:
             self.stdout.write("Local storage: the site serves media itself, nothing to do.")
             return
         origins = [settings.SITE_URL, *settings.CSRF_TRUSTED_ORIGINS, *options["origin"]]
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path:
                 raise CommandError(f"not an origin (scheme://host[:port]): {origin!r}")
         try:
-            configured = storage.configure_cors(origins=origins)
+            configured = store.configure_cors(origins=origins)
         except storage.StorageError as exc:
             raise CommandError(str(exc)) from exc
         if configured:
