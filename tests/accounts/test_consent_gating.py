@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.challenges.factories import MediaAssetFactory
 from tests.factories import AwardFactory, ChallengeFactory, EntryFactory, ParticipantFactory
+from tests.transcoding.factories import MediaAssetFactory
+from transcoding.models import MediaAsset
 from videoawards.accounts import consent as consent_services
 from videoawards.accounts.models import GuardianConsent
 from videoawards.badges import selectors as badge_selectors
@@ -36,7 +37,7 @@ def _draft(*creators):
     return EntryFactory(
         challenge=ChallengeFactory(),
         creators=list(creators),
-        media_asset=MediaAssetFactory(owner=creators[0]),
+        media_asset=MediaAssetFactory(owner=creators[0], status=MediaAsset.Status.READY),
         team_name="Lab Rats",
     )
 

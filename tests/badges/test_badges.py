@@ -8,8 +8,9 @@ import json
 import pytest
 from django.test import Client
 
-from tests.challenges.factories import MediaAssetFactory
 from tests.factories import EntryFactory, ModeratorFactory, OrganiserFactory, ParticipantFactory
+from tests.transcoding.factories import MediaAssetFactory
+from transcoding.models import MediaAsset
 from videoawards.badges import services
 from videoawards.badges.models import Assertion, BadgeKind
 from videoawards.challenges import services as challenge_services
@@ -31,7 +32,7 @@ def team():
 
 @pytest.fixture
 def entry(team):
-    asset = MediaAssetFactory(owner=team[0])
+    asset = MediaAssetFactory(owner=team[0], status=MediaAsset.Status.READY)
     return EntryFactory(creators=team, media_asset=asset, title="Bubbles in slow motion")
 
 

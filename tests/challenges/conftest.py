@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.challenges.factories import MediaAssetFactory
 from tests.factories import CategoryFactory, ChallengeFactory, EntryFactory, ParticipantFactory
+from tests.transcoding.factories import MediaAssetFactory
 from transcoding.models import MediaAsset
 
 

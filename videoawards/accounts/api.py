@@ -23,15 +23,6 @@ _ERROR = inline_serializer(
 )
 
 
-class PublicUserSerializer(serializers.ModelSerializer):
-    """What anyone may see of a person: never their email or birth year."""
-
-    class Meta:
-        model = User
-        fields = ["id", "display_name"]
-        read_only_fields = fields
-
-
 class MeSerializer(serializers.ModelSerializer):
     """The logged-in person's own account, including what only they may see."""
 

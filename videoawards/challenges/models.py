@@ -163,6 +163,14 @@ class Award(models.Model):
         )
         EARLIER = "earlier", _("the earlier entry")
 
+    # What each tie-break asks of the tally, in order (voting.tally's rule names).
+    TIE_BREAK_RULES: dict[str, tuple[str, ...]] = {
+        TieBreak.JURY_THEN_EARLIER: ("jury_score", "earlier_submission", "entry_id"),
+        TieBreak.VOTES_THEN_EARLIER: ("public_votes", "earlier_submission", "entry_id"),
+        TieBreak.JURY_THEN_VOTES: ("jury_score", "public_votes", "earlier_submission", "entry_id"),
+        TieBreak.EARLIER: ("earlier_submission", "entry_id"),
+    }
+
     jury_weight = models.PositiveSmallIntegerField(_("jury weight (%)"), default=100)
     tie_break = models.CharField(
         _("tie-break"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from videoawards.accounts.models import User
 from videoawards.challenges import services as challenge_services
-from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry, EntryState
+from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Award, Challenge, Entry, EntryState
 from videoawards.challenges.selectors import public_entry_q
 from videoawards.moderation import services as audit
 from voting import selectors
@@ -74,7 +74,7 @@ def challenge_results(*, challenge: Challenge) -> dict[str, Any]:
             jury_weight=award.jury_weight,
             category=award.category_id,
             normalisation=jury_round.normalisation if jury_round else "none",
-            tie_breaks=selectors.AWARD_TIE_BREAKS[award.tie_break],
+            tie_breaks=Award.TIE_BREAK_RULES[award.tie_break],
         )
         snapshot = pure_tally.tally(inputs=inputs, method=method)
         # An entry nobody voted for does not place in a public award.

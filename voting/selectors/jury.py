@@ -1,22 +1,18 @@
-"""Reads about juries, votes and results. Pages, the API and services call these."""
+"""Reads about juries: panels, assignments, conflicts, reviews, progress, rankings."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from videoawards.accounts.models import User
 from videoawards.challenges.models import (
     PUBLIC_ENTRY_STATES,
     Award,
-    Challenge,
     Entry,
     EntryCreator,
 )
-from videoawards.challenges.selectors import entries_with_creators, public_entry_q
 from videoawards.workshops.models import Registration
 from voting import tally as pure_tally
 from voting.models import (
@@ -25,33 +21,10 @@ from voting.models import (
     Criterion,
     JuryMember,
     JuryPanel,
-    ResultPublication,
-    ResultSnapshot,
     Review,
     Round,
-    RoundEntry,
     Score,
-    Vote,
-    VotePolicy,
 )
-
-# Stated tie-break: the better jury score, then the earlier submission.
-TIE_BREAKS = ("jury_score", "earlier_submission", "entry_id")
-# Each award states its tie-break (Award.tie_break); these are the tally's rules for each.
-AWARD_TIE_BREAKS = {
-    Award.TieBreak.JURY_THEN_EARLIER: TIE_BREAKS,
-    Award.TieBreak.VOTES_THEN_EARLIER: ("public_votes", "earlier_submission", "entry_id"),
-    Award.TieBreak.JURY_THEN_VOTES: (
-        "jury_score",
-        "public_votes",
-        "earlier_submission",
-        "entry_id",
-    ),
-    Award.TieBreak.EARLIER: ("earlier_submission", "entry_id"),
-}
-
-
-# --- Jury ---------------------------------------------------------------------------
 
 
 def active_juror_ids(*, panel: JuryPanel) -> list[int]:
@@ -299,7 +272,9 @@ def round_ranking(*, round: Round) -> pure_tally.Snapshot:
         entries=entries_data(entry_ids=entry_ids),
     )
     method = pure_tally.Method(
-        decided_by="jury", normalisation=round.normalisation, tie_breaks=TIE_BREAKS
+        decided_by="jury",
+        normalisation=round.normalisation,
+        tie_breaks=Award.TIE_BREAK_RULES[Award.TieBreak.JURY_THEN_EARLIER],
     )
     return pure_tally.tally(inputs=inputs, method=method)
 
@@ -330,193 +305,6 @@ def shortlist_preview(*, round: Round, extra: int = 5) -> list[ShortlistRow]:
         )
         for index, row in enumerate(ranking)
     ]
-
-
-# --- Public votes --------------------------------------------------------------------
-
-
-def vote_policy(*, challenge: Challenge) -> VotePolicy:
-    """The challenge's policy, or the default (one vote per entry) when it has none."""
-    try:
-        return challenge.vote_policy
-    except VotePolicy.DoesNotExist:
-        return VotePolicy(challenge=challenge)
-
-
-def public_vote_round(*, challenge_id: int) -> Round | None:
-    """The round whose confirmed shortlist goes to the public vote, if any."""
-    return (
-        Round.objects.filter(
-            challenge_id=challenge_id,
-            shortlist_to=Round.ShortlistTo.PUBLIC_VOTE,
-            shortlist_confirmed_at__isnull=False,
-        )
-        .order_by("-position", "-pk")
-        .first()
-    )
-
-
-def votable_entries(*, challenge: Challenge) -> QuerySet[Entry]:
-    """Entries in the public vote: the confirmed shortlist, else every approved entry;
-    public ones only (not hidden after reports)."""
-    entries = Entry.objects.filter(public_entry_q(), challenge=challenge)
-    shortlist_round = public_vote_round(challenge_id=challenge.pk)
-    if shortlist_round is not None:
-        entries = entries.filter(
-            Exists(
-                RoundEntry.objects.filter(
-                    round=shortlist_round, entry=OuterRef("pk"), shortlisted=True
-                )
-            )
-        )
-    return entries
-
-
-def voting_is_open(*, challenge: Challenge, now=None) -> bool:
-    now = now or timezone.now()
-    return (
-        challenge.has_public_voting
-        and challenge.voting_opens_at <= now < challenge.voting_closes_at
-    )
-
-
-def tallies_visible(*, challenge: Challenge, policy: VotePolicy, now=None) -> bool:
-    """Counts stay hidden while voting is open unless the challenge shows them."""
-    return policy.show_tally_while_open or not voting_is_open(challenge=challenge, now=now)
-
-
-def vote_page_entries(*, challenge: Challenge, voter: User | None) -> list[Entry]:
-    """Votable entries with `has_my_vote` and `vote_count` (valid votes), in three queries."""
-    entries = votable_entries(challenge=challenge).select_related(
-        "challenge", "category", "media_asset"
-    )
-    entries = entries.annotate(
-        vote_count=Count("votes", filter=Q(votes__invalidation__isnull=True))
-    )
-    if voter is not None and voter.is_authenticated:
-        entries = entries.annotate(
-            has_my_vote=Exists(Vote.objects.filter(entry=OuterRef("pk"), voter=voter))
-        )
-    return list(entries_with_creators(entries).order_by("category__position", "title", "pk"))
-
-
-def valid_vote_counts(*, challenge_id: int) -> dict[int, int]:
-    return dict(
-        Vote.objects.filter(challenge_id=challenge_id, invalidation__isnull=True)
-        .values_list("entry_id")
-        .annotate(count=Count("pk"))
-        .values_list("entry_id", "count")
-    )
-
-
-def votes_for_challenge(*, challenge: Challenge) -> QuerySet[Vote]:
-    return Vote.objects.filter(challenge=challenge).select_related("voter", "entry")
-
-
-def account_vote_count(*, voter: User, challenge: Challenge) -> Counter:
-    return Counter(
-        Vote.objects.filter(voter=voter, challenge=challenge).values_list("scope", flat=True)
-    )
-
-
-def panels_with_members(*, challenge: Challenge) -> list[JuryPanel]:
-    members = JuryMember.objects.select_related("juror").order_by("juror__display_name", "pk")
-    return list(challenge.jury_panels.prefetch_related(Prefetch("memberships", queryset=members)))
-
-
-# --- Results ---------------------------------------------------------------------------
-
-# How many places the public results page lists per award (the finalists).
-PUBLIC_RESULT_ROWS = 3
-
-
-@dataclass(frozen=True)
-class RankedRow:
-    rank: int
-    entry: Entry
-    jury_score: float | None
-    n_reviews: int
-    disagreement: bool
-    public_votes: int
-
-
-@dataclass(frozen=True)
-class AwardResult:
-    award_id: int
-    name: str
-    decided_by: str
-    tie_break: str
-    winner: Entry | None
-    rows: list[RankedRow]
-    unranked: int
-
-
-def published_snapshot(*, challenge: Challenge) -> ResultSnapshot | None:
-    publication = (
-        ResultPublication.objects.filter(challenge=challenge, withdrawn_at__isnull=True)
-        .select_related("snapshot")
-        .first()
-    )
-    if publication is None:
-        return None
-    snapshot = publication.snapshot
-    snapshot.publication = publication
-    return snapshot
-
-
-def snapshot_awards(
-    *, snapshot: ResultSnapshot, rows: int | None, public: bool = True
-) -> list[AwardResult]:
-    """The snapshot's awards with their ranked entries (the first `rows`, or all), in two
-    queries however many entries there are. `public` leaves out entries nobody may see
-    any more (hidden after reports, a guardian's consent withdrawn): a hidden winner
-    leaves the results, its winner page and its certificate; organisers reviewing a
-    snapshot pass public=False and see every entry it ranked."""
-    awards = snapshot.data["awards"]
-    wanted = {row["entry_id"] for item in awards for row in item["snapshot"]["ranking"][:rows]}
-    queryset = Entry.objects.filter(pk__in=wanted)
-    if public:
-        queryset = queryset.filter(public_entry_q())
-    entries = {
-        entry.pk: entry
-        for entry in entries_with_creators(queryset.select_related("challenge", "media_asset"))
-    }
-    result = []
-    for item in awards:
-        ranked = [
-            RankedRow(
-                rank=row["rank"],
-                entry=entries[row["entry_id"]],
-                jury_score=row["jury_score"],
-                n_reviews=row["n_reviews"],
-                disagreement=row["disagreement"],
-                public_votes=row["public_votes"],
-            )
-            for row in item["snapshot"]["ranking"][:rows]
-            if row["entry_id"] in entries
-        ]
-        result.append(
-            AwardResult(
-                award_id=item["award"],
-                name=item["name"],
-                decided_by=item["decided_by"],
-                # Snapshots from before awards stated their own used the jury rule.
-                tie_break=Award.TieBreak(
-                    item.get("tie_break", Award.TieBreak.JURY_THEN_EARLIER)
-                ).label,
-                winner=entries.get(item["winner"]),
-                rows=ranked,
-                unranked=len(item["snapshot"]["unranked"]),
-            )
-        )
-    return result
-
-
-def published_award(*, snapshot: ResultSnapshot, award_id: int) -> AwardResult | None:
-    for award in snapshot_awards(snapshot=snapshot, rows=PUBLIC_RESULT_ROWS):
-        if award.award_id == award_id:
-            return award
-    return None
 
 
 def jury_entry_viewers(user: User) -> Q:
