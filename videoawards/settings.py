@@ -55,7 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "videoawards.security.ClientAddressMiddleware",
+    "videoawards.core.client.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -339,10 +339,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Rate limits (django-ratelimit) ---------------------------------------------
-RATELIMIT_VIEW = "videoawards.views.rate_limited"
+RATELIMIT_VIEW = "videoawards.core.views.rate_limited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # Reverse proxies in front of the app that append to X-Forwarded-For (1 behind the
-# TLS proxy of docker-compose); 0 trusts no header. See security.ClientAddressMiddleware.
+# TLS proxy of docker-compose); 0 trusts no header. See core.client.ClientAddressMiddleware.
 VIDEOAWARDS_TRUSTED_PROXY_COUNT = max(0, env.int("VIDEOAWARDS_TRUSTED_PROXY_COUNT", default=0))
 # Where those proxies connect from: loopback and private networks (a proxy on the host
 # or in the compose network). A connection from anywhere else is taken at its word.

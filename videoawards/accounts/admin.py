@@ -16,7 +16,8 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from videoawards.moderation.services import record_role_change
+from videoawards.core.audit import record_role_change
+from videoawards.core.client import client_address
 
 from . import erasure
 from .models import ProviderNetwork, User
@@ -155,7 +156,7 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if change:
             record_role_change(
-                user=obj, by=request.user, before=before, ip_address=request.META.get("REMOTE_ADDR")
+                user=obj, by=request.user, before=before, ip_address=client_address(request) or None
             )
 
     def user_change_password(

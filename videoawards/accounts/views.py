@@ -18,7 +18,7 @@ from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from videoawards.views import rate_limited
+from videoawards.core.views import rate_limited
 
 from . import consent, erasure, export, selectors, services
 from .countries import consent_age, country_choices

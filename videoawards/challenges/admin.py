@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from videoawards.accounts.permissions import can_use_admin, is_organiser_for
+from videoawards.core.client import client_address
 from videoawards.moderation.services import approve_entry
 
 from . import services
@@ -214,7 +215,7 @@ class EntryAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     def approve(self, request, queryset):
         # Through moderation, so the approval is audited like one from the queue.
         def move(entry: Entry) -> None:
-            approve_entry(entry=entry, by=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+            approve_entry(entry=entry, by=request.user, ip_address=client_address(request) or None)
 
         _move_entries(self, request, queryset, EntryState.APPROVED, move=move)
 

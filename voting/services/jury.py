@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_organiser_for
 from videoawards.challenges.models import Challenge, Entry
-from videoawards.moderation import services as audit
+from videoawards.core import audit
 from voting import assignment as pure_assignment
 from voting import selectors
 from voting.models import (

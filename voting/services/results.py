@@ -16,7 +16,7 @@ from videoawards.accounts.models import User
 from videoawards.challenges import services as challenge_services
 from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry, EntryState
 from videoawards.challenges.selectors import public_entry_q
-from videoawards.moderation import services as audit
+from videoawards.core import audit
 from voting import selectors
 from voting import tally as pure_tally
 from voting.models import Assignment, ResultPublication, ResultSnapshot, Round
