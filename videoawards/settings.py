@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "transcoding",
     "voting",
     "videoawards.privacy",
+    "videoawards.demo",
 ]
 
 MIDDLEWARE = [
