@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from videoawards.core.audit import record_role_change
 from videoawards.core.client import client_address
 
-from . import erasure
 from .models import ProviderNetwork, User
 from .permissions import can_use_admin, is_organiser_for, is_platform_organiser
 from .selectors import latest_consent, user_needs_guardian_consent
@@ -139,14 +138,6 @@ class UserAdmin(DjangoUserAdmin):
         when = consent.withdrawn_at or consent.declined_at or consent.given_at
         when = when or consent.requested_at
         return f"{consent.get_status_display()} ({when:%Y-%m-%d})"
-
-    def delete_model(self, request: HttpRequest, obj: User) -> None:
-        """Deleting here erases like the participant's own button: videos leave storage too."""
-        erasure.erase_account(user=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        for user in queryset:
-            erasure.erase_account(user=user)
 
     _audited_fields = ("role", "provider_network_id", "is_staff", "is_superuser", "is_active")
 
