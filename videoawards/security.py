@@ -53,6 +53,7 @@ def storage_origin() -> str | None:
     """
     if getattr(settings, "STORAGE_BACKEND", "local") != "s3":
         return None
+    # Only with STORAGE_BACKEND=s3, and after the settings are loaded: the S3 client.
     from botocore.exceptions import BotoCoreError
     from django.core.files.storage import default_storage
 
