@@ -8,12 +8,12 @@ from django.test import Client
 from transcoding import storage
 from transcoding.models import MediaAsset
 from videoawards.accounts.models import ProviderNetwork, Role, User
-from videoawards.challenges.management.commands import seed_demo
-from videoawards.challenges.management.commands.seed_demo import (
+from videoawards.challenges.models import Award, Category, Challenge, Entry, EntryState, Phase
+from videoawards.demo.management.commands import seed_demo
+from videoawards.demo.management.commands.seed_demo import (
     DEMO_CHALLENGE_SLUG,
     DEMO_PASSWORD,
 )
-from videoawards.challenges.models import Award, Category, Challenge, Entry, EntryState, Phase
 from videoawards.workshops.models import Registration, Workshop
 
 pytestmark = pytest.mark.django_db

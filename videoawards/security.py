@@ -11,12 +11,10 @@ A view may widen the policy for itself with @csp_update (the API docs page does)
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from collections.abc import Callable
 from functools import cache, wraps
 
-from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -56,8 +54,6 @@ def _forget_cached_settings(*, setting: str, **kwargs) -> None:
     """Tests change settings; the values cached from them go with the change."""
     if setting in {"STORAGES", "STORAGE_BACKEND"}:
         storage_origin.cache_clear()
-    if setting == "VIDEOAWARDS_TRUSTED_PROXY_NETWORKS":
-        _trusted_networks.cache_clear()
 
 
 def content_security_policy(extra: dict[str, tuple[str, ...]] | None = None) -> str:
@@ -106,52 +102,3 @@ class SecurityHeadersMiddleware:
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = PERMISSIONS_POLICY
         return response
-
-
-def _from_trusted_proxy(address: str) -> bool:
-    """The connection comes from where our proxies are (VIDEOAWARDS_TRUSTED_PROXY_NETWORKS):
-    someone reaching the app server directly cannot set their address by a header."""
-    try:
-        peer = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(peer in network for network in _trusted_networks())
-
-
-@cache
-def _trusted_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(
-        ipaddress.ip_network(network.strip(), strict=False)
-        for network in settings.VIDEOAWARDS_TRUSTED_PROXY_NETWORKS
-        if network.strip()
-    )
-
-
-class ClientAddressMiddleware:
-    """Behind VIDEOAWARDS_TRUSTED_PROXY_COUNT reverse proxies, REMOTE_ADDR is the nearest
-    proxy's address; the visitor's is the entry that many places from the right of
-    X-Forwarded-For (what our own proxies appended; entries further left are whatever
-    the client claimed). Rate limits, vote address hashes and the audit log all read
-    REMOTE_ADDR, so this sets it once. The header is ignored without a trusted proxy, and
-    on connections that do not come from the proxies' networks."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        count = settings.VIDEOAWARDS_TRUSTED_PROXY_COUNT
-        if count > 0 and _from_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
-            forwarded = [
-                part.strip()
-                for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                if part.strip()
-            ]
-            if len(forwarded) >= count:
-                candidate = forwarded[-count]
-                try:
-                    ipaddress.ip_address(candidate)
-                except ValueError:
-                    logger.warning("X-Forwarded-For names no address: %r", candidate)
-                else:
-                    request.META["REMOTE_ADDR"] = candidate
-        return self.get_response(request)

@@ -8,6 +8,7 @@ CELERY_BROKER_URL, STORAGE_BACKEND=s3 and friends (see README.md and .env.exampl
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,8 +24,6 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 _DEV_SECRET = "django-insecure-embedded-default-only-never-use-in-production"  # noqa: S105 (refused below when DEBUG is off)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=_DEV_SECRET)
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is off.")
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
@@ -52,10 +51,11 @@ INSTALLED_APPS = [
     "transcoding",
     "voting",
     "videoawards.privacy",
+    "videoawards.demo",
 ]
 
 MIDDLEWARE = [
-    "videoawards.security.ClientAddressMiddleware",
+    "videoawards.core.client.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,8 +138,6 @@ ACCOUNTS_EMAIL_RATE_PER_EMAIL = env("VIDEOAWARDS_EMAIL_RATE_PER_EMAIL", default=
 # participant may email their guardian again.
 ACCOUNTS_DEFAULT_CONSENT_AGE = env.int("VIDEOAWARDS_DEFAULT_CONSENT_AGE", default=16)
 if not 13 <= ACCOUNTS_DEFAULT_CONSENT_AGE <= 16:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("VIDEOAWARDS_DEFAULT_CONSENT_AGE must be between 13 and 16.")
 ACCOUNTS_GUARDIAN_LINK_MAX_AGE = env.int(
     "VIDEOAWARDS_GUARDIAN_LINK_MAX_AGE", default=14 * 24 * 3600
@@ -190,8 +188,6 @@ elif STORAGE_BACKEND == "local":
         "OPTIONS": {"location": str(VAR_DIR / "media"), "base_url": None},
     }
 else:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("STORAGE_BACKEND must be 'local' or 's3'.")
 STORAGES = {
     "default": _default_storage,
@@ -339,10 +335,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Rate limits (django-ratelimit) ---------------------------------------------
-RATELIMIT_VIEW = "videoawards.views.rate_limited"
+RATELIMIT_VIEW = "videoawards.core.views.rate_limited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # Reverse proxies in front of the app that append to X-Forwarded-For (1 behind the
-# TLS proxy of docker-compose); 0 trusts no header. See security.ClientAddressMiddleware.
+# TLS proxy of docker-compose); 0 trusts no header. See core.client.ClientAddressMiddleware.
 VIDEOAWARDS_TRUSTED_PROXY_COUNT = max(0, env.int("VIDEOAWARDS_TRUSTED_PROXY_COUNT", default=0))
 # Where those proxies connect from: loopback and private networks (a proxy on the host
 # or in the compose network). A connection from anywhere else is taken at its word.

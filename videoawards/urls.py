@@ -3,11 +3,15 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from videoawards.accounts import urls as account_urls
+from videoawards.privacy import urls as privacy_urls
+
 from . import views
 from .security import csp_update
 
 api_v1 = [
     path("", include("videoawards.accounts.api_urls")),
+    path("", include("videoawards.privacy.api_urls")),
     path("", include("videoawards.workshops.api_urls")),
     path("", include("videoawards.challenges.api_urls")),
     path("", include("transcoding.api_urls")),
@@ -18,7 +22,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("accounts/", include("videoawards.accounts.urls")),
+    # Export and erasure live in privacy but keep their addresses and accounts:* names.
+    path(
+        "accounts/",
+        include(
+            (account_urls.urlpatterns + privacy_urls.account_urlpatterns, account_urls.app_name)
+        ),
+    ),
     path("workshops/", include("videoawards.workshops.urls")),
     path("challenges/", include("videoawards.challenges.urls")),
     path("media/", include("transcoding.urls")),

@@ -1,9 +1,8 @@
-"""Site-wide pages: the homepage, health check and the rate-limit answer."""
+"""Site-wide pages: the homepage and the health check."""
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from videoawards.challenges.selectors import homepage_challenges, homepage_features
 from videoawards.workshops.selectors import upcoming_workshops
@@ -25,10 +24,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    message = _("Too many attempts. Please wait a minute and try again.")
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message, "code": "rate_limited"}, status=429)
-    return render(request, "429.html", {"message": message}, status=429)

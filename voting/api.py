@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from videoawards.challenges.selectors import published_challenges
+from videoawards.core.client import client_address
 from voting import ratelimits, selectors, services
 from voting.models import Assignment
 from voting.services.votes import EntryNotVotable
@@ -45,7 +46,7 @@ class VoteView(APIView):
                 outcome = services.cast_vote(
                     voter=request.user,
                     entry_id=pk,
-                    address=ratelimits.client_address(request._request),
+                    address=client_address(request._request),
                 )
         except EntryNotVotable as error:
             raise NotFound(str(error)) from None

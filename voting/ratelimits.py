@@ -10,10 +10,6 @@ from django_ratelimit.core import is_ratelimited
 VOTE_GROUP = "voting.vote"
 
 
-def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def vote_is_limited(request: HttpRequest) -> bool:
     """Counts this vote request and says if the account or the address is over its rate."""
     account = is_ratelimited(

@@ -14,6 +14,7 @@ from django_ratelimit.decorators import ratelimit
 from videoawards.accounts.permissions import is_organiser_for
 from videoawards.challenges.models import Challenge
 from videoawards.challenges.selectors import published_challenges
+from videoawards.core.client import client_address
 from voting import ratelimits, selectors, services
 from voting import tally as pure_tally
 from voting.certificates import certificate_pdf
@@ -171,7 +172,7 @@ def vote(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
         return redirect("voting:vote_page", slug=slug)
     withdraw = request.POST.get("action") == "withdraw"
     action = services.withdraw_vote if withdraw else services.cast_vote
-    kwargs = {} if withdraw else {"address": ratelimits.client_address(request)}
+    kwargs = {} if withdraw else {"address": client_address(request)}
     try:
         action(voter=request.user, entry_id=entry_id, **kwargs)
     except EntryNotVotable:

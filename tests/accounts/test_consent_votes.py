@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tests.factories import ChallengeFactory, EntryFactory, ParticipantFactory
-from videoawards.accounts import erasure
-from videoawards.accounts.export import export_user_data
 from videoawards.accounts.models import GuardianConsent
+from videoawards.privacy import erasure
+from videoawards.privacy.export import export_user_data
 from voting import services
 from voting.models import Ballot, Vote
 

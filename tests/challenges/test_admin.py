@@ -113,7 +113,7 @@ def test_admin_action_retranscodes_every_video_of_a_challenge(client, make_entry
 def test_organiser_pins_a_homepage_feature_in_the_changelist_and_it_is_audited(client):
     from tests.factories import AwardFactory, EntryFactory
     from videoawards.challenges import services
-    from videoawards.moderation.models import AuditEvent
+    from videoawards.core.models import AuditEvent
 
     # given
     organiser = OrganiserFactory()

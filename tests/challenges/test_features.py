@@ -107,7 +107,7 @@ def test_homepage_reads_the_same_number_of_queries_however_many_winners(
 
 
 def test_curating_the_homepage_is_audited_with_what_changed(organiser):
-    from videoawards.moderation.models import AuditEvent
+    from videoawards.core.models import AuditEvent
 
     # given
     award = AwardFactory()

@@ -19,8 +19,8 @@ from tests.factories import (
     ProviderNetworkFactory,
 )
 from videoawards.accounts.models import User
-from videoawards.moderation import services
-from videoawards.moderation.models import AuditEvent
+from videoawards.core import audit
+from videoawards.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ AUDIT = reverse("moderation:audit_log")
 
 def test_record_keeps_who_did_what_to_which_object(organiser, challenge):
     # when
-    event = services.record(
+    event = audit.record(
         actor=organiser,
         action="results.publish",
         target=challenge,
@@ -65,12 +65,12 @@ def test_record_keeps_who_did_what_to_which_object(organiser, challenge):
 def test_record_refuses_an_action_name_that_is_not_area_dot_verb(organiser, challenge):
     # when / then
     with pytest.raises(ValidationError):
-        services.record(actor=organiser, action="Publish Results", target=challenge)
+        audit.record(actor=organiser, action="Publish Results", target=challenge)
 
 
 @pytest.fixture
 def event(organiser, challenge):
-    return services.record(actor=organiser, action="entry.approve", target=challenge, reason="ok")
+    return audit.record(actor=organiser, action="entry.approve", target=challenge, reason="ok")
 
 
 @pytest.fixture
@@ -181,10 +181,10 @@ def test_only_organisers_open_the_audit_log_page(role, status, client_for):
 def test_audit_log_page_filters_by_action_person_and_date(client_for, organiser, challenge):
     # given
     mia = ModeratorFactory(display_name="Mia")
-    services.record(actor=mia, action="entry.approve", target=challenge)
-    services.record(actor=mia, action="entry.reject", target=challenge, reason="Music")
-    services.record(actor=organiser, action="entry.reject", target=challenge, reason="Faces")
-    old = services.record(actor=mia, action="entry.reject", target=challenge, reason="Old")
+    audit.record(actor=mia, action="entry.approve", target=challenge)
+    audit.record(actor=mia, action="entry.reject", target=challenge, reason="Music")
+    audit.record(actor=organiser, action="entry.reject", target=challenge, reason="Faces")
+    old = audit.record(actor=mia, action="entry.reject", target=challenge, reason="Old")
     AuditEvent.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
     client = client_for(organiser)
     since = (timezone.localdate() - timedelta(days=1)).isoformat()
@@ -197,7 +197,7 @@ def test_audit_log_page_filters_by_action_person_and_date(client_for, organiser,
 def test_audit_log_page_is_paginated_with_filters_kept(client_for, organiser, challenge):
     # given
     for n in range(55):
-        services.record(actor=organiser, action="entry.approve", target=challenge, reason=f"{n}")
+        audit.record(actor=organiser, action="entry.approve", target=challenge, reason=f"{n}")
     client = client_for(organiser)
     # when
     first = client.get(AUDIT, {"action": "entry.approve"})
@@ -213,8 +213,8 @@ def test_audit_log_page_is_paginated_with_filters_kept(client_for, organiser, ch
 def test_network_organisers_read_only_their_networks_events(client_for, challenge):
     # given
     own = OrganiserFactory(provider_network=challenge.provider_network)
-    services.record(actor=None, action="entry.hide_by_reports", target=challenge)
-    services.record(actor=None, action="entry.hide_by_reports", target=ChallengeFactory())
+    audit.record(actor=None, action="entry.hide_by_reports", target=challenge)
+    audit.record(actor=None, action="entry.hide_by_reports", target=ChallengeFactory())
     # when
     response = client_for(own).get(AUDIT)
     # then
@@ -226,12 +226,12 @@ def test_audit_log_page_makes_the_same_number_of_queries_for_many_events(
 ):
     # given
     client = client_for(organiser)
-    services.record(actor=ModeratorFactory(), action="entry.approve", target=challenge)
+    audit.record(actor=ModeratorFactory(), action="entry.approve", target=challenge)
     client.get(AUDIT)
     with CaptureQueriesContext(connection) as one:
         client.get(AUDIT)
     for _ in range(10):
-        services.record(actor=ModeratorFactory(), action="entry.approve", target=challenge)
+        audit.record(actor=ModeratorFactory(), action="entry.approve", target=challenge)
     # when / then
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(AUDIT)

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db import connection, connections
 
 from tests.factories import ParticipantFactory
+from videoawards.core.models import AuditEvent
 from videoawards.moderation import services
-from videoawards.moderation.models import AuditEvent, Report
+from videoawards.moderation.models import Report
 
 pytestmark = [
     pytest.mark.postgres,

@@ -18,7 +18,7 @@ from tests.factories import (
     ProviderNetworkFactory,
 )
 from videoawards.challenges.models import EntryState
-from videoawards.moderation.models import AuditEvent
+from videoawards.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

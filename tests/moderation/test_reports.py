@@ -10,8 +10,9 @@ from django.urls import reverse
 from tests.factories import ModeratorFactory, ParticipantFactory
 from videoawards.challenges.models import EntryState
 from videoawards.challenges.services import withdraw_entry
+from videoawards.core.models import AuditEvent
 from videoawards.moderation import services
-from videoawards.moderation.models import AuditEvent, Report
+from videoawards.moderation.models import Report
 
 pytestmark = pytest.mark.django_db
 

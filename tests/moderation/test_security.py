@@ -143,7 +143,7 @@ def test_behind_trusted_proxies_the_visitors_address_comes_from_x_forwarded_for(
     from django.http import HttpResponse
     from django.test import RequestFactory
 
-    from videoawards.security import ClientAddressMiddleware
+    from videoawards.core.client import ClientAddressMiddleware
 
     # given
     settings.VIDEOAWARDS_TRUSTED_PROXY_COUNT = trusted
@@ -190,7 +190,7 @@ def test_a_direct_connection_from_outside_the_proxy_networks_cannot_pick_its_add
     from django.http import HttpResponse
     from django.test import RequestFactory
 
-    from videoawards.security import ClientAddressMiddleware
+    from videoawards.core.client import ClientAddressMiddleware
 
     # given: one proxy is trusted, but this client reached the app server directly
     settings.VIDEOAWARDS_TRUSTED_PROXY_COUNT = 1

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from videoawards.accounts.models import Role, User
-from videoawards.challenges.management.commands.seed_demo import (
+from videoawards.demo.management.commands.seed_demo import (
     DEMO_EMAIL_DOMAIN,
     VIDEOS_NONE,
     seed_demo,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests.factories import EntryFactory, ParticipantFactory, ProviderNetworkFactory
 from tests.voting.factories import RoundFactory
 from videoawards.badges.models import Assertion, BadgeKind
-from videoawards.moderation.models import AuditEvent
+from videoawards.core.models import AuditEvent
 from voting import selectors, services
 from voting.models import Assignment, ConflictOfInterest, Round
 

@@ -317,7 +317,7 @@ def test_a_hidden_entry_cannot_win_when_results_are_computed(
 def test_publishing_results_and_invalidating_votes_are_in_the_audit_log(
     judged, awards, votes, judging_challenge, organiser, entries
 ):
-    from videoawards.moderation.models import AuditEvent
+    from videoawards.core.models import AuditEvent
     from voting.models import Vote
 
     # given

@@ -16,9 +16,9 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from videoawards.moderation.services import record_role_change
+from videoawards.core.audit import record_role_change
+from videoawards.core.client import client_address
 
-from . import erasure
 from .models import ProviderNetwork, User
 from .permissions import can_use_admin, is_organiser_for, is_platform_organiser
 from .selectors import latest_consent, user_needs_guardian_consent
@@ -139,14 +139,6 @@ class UserAdmin(DjangoUserAdmin):
         when = when or consent.requested_at
         return f"{consent.get_status_display()} ({when:%Y-%m-%d})"
 
-    def delete_model(self, request: HttpRequest, obj: User) -> None:
-        """Deleting here erases like the participant's own button: videos leave storage too."""
-        erasure.erase_account(user=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        for user in queryset:
-            erasure.erase_account(user=user)
-
     _audited_fields = ("role", "provider_network_id", "is_staff", "is_superuser", "is_active")
 
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
@@ -155,7 +147,7 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if change:
             record_role_change(
-                user=obj, by=request.user, before=before, ip_address=request.META.get("REMOTE_ADDR")
+                user=obj, by=request.user, before=before, ip_address=client_address(request) or None
             )
 
     def user_change_password(

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .countries import consent_age
+
 MINIMUM_AGE = 8
 EARLIEST_BIRTH_YEAR = 1900
 
@@ -50,8 +52,6 @@ def needs_guardian_consent(
     as still below it until the next year starts: the safe side of the two ages they
     may be. Accounts without a birth year (staff made by an operator) need no consent.
     """
-    from .countries import consent_age
-
     if birth_year is None:
         return False
     return age_this_year(birth_year, today=today) - 1 < consent_age(country)

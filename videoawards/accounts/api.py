@@ -8,16 +8,15 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import consent, erasure, export, selectors, services
+from . import consent, selectors, services
 from .countries import COUNTRIES
 from .models import Role, User
 from .permissions import can_log_in
 from .ratelimits import guardian_email_is_limited, login_is_limited
 
-_ERROR = inline_serializer(
+ERROR = inline_serializer(
     name="AccountsError",
     fields={"detail": serializers.CharField(), "code": serializers.CharField()},
 )
@@ -93,7 +92,7 @@ class MeView(APIView):
     @extend_schema(
         operation_id="me_retrieve",
         summary="Your own account",
-        responses={200: MeSerializer, 401: OpenApiResponse(_ERROR), 403: OpenApiResponse(_ERROR)},
+        responses={200: MeSerializer, 401: OpenApiResponse(ERROR), 403: OpenApiResponse(ERROR)},
         tags=["accounts"],
     )
     def get(self, request: Request) -> Response:
@@ -105,9 +104,9 @@ class MeView(APIView):
         request=MeUpdateSerializer,
         responses={
             200: MeSerializer,
-            400: OpenApiResponse(_ERROR),
-            401: OpenApiResponse(_ERROR),
-            403: OpenApiResponse(_ERROR),
+            400: OpenApiResponse(ERROR),
+            401: OpenApiResponse(ERROR),
+            403: OpenApiResponse(ERROR),
         },
         tags=["accounts"],
     )
@@ -138,8 +137,8 @@ class AuthTokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(_ERROR, description="Wrong email or password."),
-            429: OpenApiResponse(_ERROR, description="Too many attempts."),
+            400: OpenApiResponse(ERROR, description="Wrong email or password."),
+            429: OpenApiResponse(ERROR, description="Too many attempts."),
         },
         auth=[],
         tags=["accounts"],
@@ -170,56 +169,11 @@ class AuthTokenView(APIView):
         operation_id="auth_token_destroy",
         summary="Revoke your API token",
         request=None,
-        responses={204: None, 401: OpenApiResponse(_ERROR), 403: OpenApiResponse(_ERROR)},
+        responses={204: None, 401: OpenApiResponse(ERROR), 403: OpenApiResponse(ERROR)},
         tags=["accounts"],
     )
     def delete(self, request: Request) -> Response:
         services.revoke_api_token(user=request.user)  # type: ignore[arg-type]
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class MyDataView(APIView):
-    """Everything we keep about you, as one JSON document (the same as the profile page's)."""
-
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(
-        operation_id="me_export",
-        summary="Download your data",
-        responses={200: OpenApiResponse(description="Your data as JSON."), 401: _ERROR},
-        tags=["accounts"],
-    )
-    def get(self, request: Request) -> Response:
-        response = Response(export.export_user_data(user=request.user))  # type: ignore[arg-type]
-        response["Content-Disposition"] = f'attachment; filename="{export.export_filename()}"'
-        response["Cache-Control"] = "no-store"
-        return response
-
-
-class DeleteMeView(APIView):
-    """Delete your account for good (with your password): videos, entries you made alone,
-    badges and registrations; team entries stay for the others."""
-
-    permission_classes = [permissions.IsAuthenticated]
-    throttle_scope = "writes"
-    throttle_classes = [ScopedRateThrottle]
-
-    @extend_schema(
-        operation_id="me_destroy",
-        summary="Delete your account",
-        request=DeleteAccountSerializer,
-        responses={204: None, 400: OpenApiResponse(_ERROR), 401: OpenApiResponse(_ERROR)},
-        tags=["accounts"],
-    )
-    def post(self, request: Request) -> Response:
-        serializer = DeleteAccountSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user: User = request.user  # type: ignore[assignment]
-        if not user.check_password(serializer.validated_data["password"]):
-            raise exceptions.ValidationError(
-                {"password": [_("That is not your password.")]}, code="wrong_password"
-            )
-        erasure.erase_account(user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -234,9 +188,9 @@ class GuardianRequestView(APIView):
         request=GuardianRequestSerializer,
         responses={
             200: MeSerializer,
-            400: OpenApiResponse(_ERROR),
-            401: OpenApiResponse(_ERROR),
-            429: OpenApiResponse(_ERROR),
+            400: OpenApiResponse(ERROR),
+            401: OpenApiResponse(ERROR),
+            429: OpenApiResponse(ERROR),
         },
         tags=["accounts"],
     )

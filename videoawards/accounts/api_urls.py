@@ -4,8 +4,6 @@ from . import api
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
-    path("me/export/", api.MyDataView.as_view(), name="api-me-export"),
-    path("me/delete/", api.DeleteMeView.as_view(), name="api-me-delete"),
     path("me/guardian/", api.GuardianRequestView.as_view(), name="api-me-guardian"),
     path("auth/token/", api.AuthTokenView.as_view(), name="api-auth-token"),
 ]

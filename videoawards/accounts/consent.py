@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -32,8 +33,6 @@ class GuardianLinkError(ValidationError):
 
 
 def validate_guardian_email(*, user: User, guardian_email: str) -> str:
-    from django.core.validators import validate_email
-
     guardian_email = normalize_email(guardian_email)
     if not guardian_email:
         raise ValidationError(

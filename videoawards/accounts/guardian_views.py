@@ -9,21 +9,18 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from . import consent as consent_services
-from . import erasure
 from .countries import get_country
 from .forms import GuardianDeleteForm
 from .models import GuardianConsent
-from .views import download_response
 
-_RATE = "30/h"
+LINK_RATE = "30/h"
 
 
-def _link_failed(request: HttpRequest, error: consent_services.GuardianLinkError) -> HttpResponse:
+def link_failed(request: HttpRequest, error: consent_services.GuardianLinkError) -> HttpResponse:
     return render(
         request,
         "accounts/guardian_link_failed.html",
@@ -32,7 +29,7 @@ def _link_failed(request: HttpRequest, error: consent_services.GuardianLinkError
     )
 
 
-def _context(consent: GuardianConsent) -> dict:
+def consent_context(consent: GuardianConsent) -> dict:
     country = get_country(consent.user.country)
     return {
         "consent": consent,
@@ -42,13 +39,13 @@ def _context(consent: GuardianConsent) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(group="accounts.guardian-link", key="ip", rate=_RATE, method="POST")
+@ratelimit(group="accounts.guardian-link", key="ip", rate=LINK_RATE, method="POST")
 def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed request: says what the guardian agrees to; they agree or decline."""
     try:
         consent = consent_services.consent_from_request_token(token)
     except consent_services.GuardianLinkError as error:
-        return _link_failed(request, error)
+        return link_failed(request, error)
     if request.method == "POST":
         decision = request.POST.get("decision")
         try:
@@ -60,14 +57,14 @@ def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
             return render(
                 request,
                 "accounts/guardian_consent.html",
-                {**_context(consent), "error": error.messages[0]},
+                {**consent_context(consent), "error": error.messages[0]},
                 status=400,
             )
         return redirect("accounts:guardian_consent", token=token)
-    return render(request, "accounts/guardian_consent.html", _context(consent))
+    return render(request, "accounts/guardian_consent.html", consent_context(consent))
 
 
-def _managed(token: str) -> GuardianConsent:
+def managed_consent(token: str) -> GuardianConsent:
     return consent_services.consent_from_manage_token(token)
 
 
@@ -75,62 +72,30 @@ def _managed(token: str) -> GuardianConsent:
 def guardian_manage(request: HttpRequest, token: str) -> HttpResponse:
     """From the confirmation email: withdraw consent, download the data, delete the account."""
     try:
-        consent = _managed(token)
+        consent = managed_consent(token)
     except consent_services.GuardianLinkError as error:
-        return _link_failed(request, error)
+        return link_failed(request, error)
     return render(
         request,
         "accounts/guardian_manage.html",
-        {**_context(consent), "token": token, "delete_form": GuardianDeleteForm()},
+        {**consent_context(consent), "token": token, "delete_form": GuardianDeleteForm()},
     )
 
 
 @require_POST
-@ratelimit(group="accounts.guardian-link", key="ip", rate=_RATE, method="POST")
+@ratelimit(group="accounts.guardian-link", key="ip", rate=LINK_RATE, method="POST")
 def guardian_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        consent = _managed(token)
+        consent = managed_consent(token)
     except consent_services.GuardianLinkError as error:
-        return _link_failed(request, error)
+        return link_failed(request, error)
     try:
         consent_services.withdraw_consent(consent=consent)
     except ValidationError as error:
         return render(
             request,
             "accounts/guardian_manage.html",
-            {**_context(consent), "token": token, "error": error.messages[0]},
+            {**consent_context(consent), "token": token, "error": error.messages[0]},
             status=400,
         )
     return redirect("accounts:guardian_manage", token=token)
-
-
-@require_GET
-def guardian_export(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        consent = _managed(token)
-    except consent_services.GuardianLinkError as error:
-        return _link_failed(request, error)
-    return download_response(consent.user)
-
-
-@require_POST
-@ratelimit(group="accounts.guardian-link", key="ip", rate=_RATE, method="POST")
-def guardian_delete(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        consent = _managed(token)
-    except consent_services.GuardianLinkError as error:
-        return _link_failed(request, error)
-    form = GuardianDeleteForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "accounts/guardian_manage.html",
-            {**_context(consent), "token": token, "delete_form": form},
-            status=400,
-        )
-    erasure.erase_account(user=consent.user)
-    return render(
-        request,
-        "accounts/guardian_done.html",
-        {"message": _("The account and its videos are deleted.")},
-    )

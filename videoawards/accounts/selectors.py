@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -66,8 +67,6 @@ def may_take_part(user) -> bool:
 
 def _needs_consent_q(today: date | None = None) -> Q:
     """Users below their country's consent age, as a filter (mirrors needs_guardian_consent)."""
-    from django.conf import settings
-
     condition = Q()
     ruled: list[str] = []
     for age, codes in countries_by_consent_age().items():

@@ -7,5 +7,5 @@ consent_withdrawn = Signal()
 
 # Sent with user= inside the erasure transaction, before the account's rows are deleted.
 # Apps keep aggregate numbers without the person here (voting: anonymise the user's
-# votes so totals stay, e.g. set the voter to NULL; see accounts/erasure.py).
+# votes so totals stay, e.g. set the voter to NULL; see privacy/erasure.py).
 account_erasing = Signal()

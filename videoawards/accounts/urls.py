@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import guardian_views, views
 
+# The export and erasure pages are in the same namespace: videoawards/urls.py adds
+# videoawards.privacy.urls.account_urlpatterns to these.
 app_name = "accounts"
 
 urlpatterns = [
@@ -14,24 +16,12 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/guardian/", views.ask_guardian, name="ask_guardian"),
     path("profile/guardian/resend/", views.resend_guardian_request, name="resend_guardian"),
-    path("profile/export/", views.export_data, name="export_data"),
-    path("profile/delete/", views.delete_account, name="delete_account"),
     path("guardian/<str:token>/", guardian_views.guardian_consent, name="guardian_consent"),
     path("guardian/manage/<str:token>/", guardian_views.guardian_manage, name="guardian_manage"),
     path(
         "guardian/manage/<str:token>/withdraw/",
         guardian_views.guardian_withdraw,
         name="guardian_withdraw",
-    ),
-    path(
-        "guardian/manage/<str:token>/export/",
-        guardian_views.guardian_export,
-        name="guardian_export",
-    ),
-    path(
-        "guardian/manage/<str:token>/delete/",
-        guardian_views.guardian_delete,
-        name="guardian_delete",
     ),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -4,33 +4,30 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
+from django.views.decorators.http import require_http_methods, require_POST
 
-from videoawards.views import rate_limited
+from videoawards.core.views import rate_limited
 
-from . import consent, erasure, export, selectors, services
+from . import consent, selectors, services
 from .countries import consent_age, country_choices
 from .forms import (
-    DeleteAccountForm,
     EmailAuthenticationForm,
     GuardianEmailForm,
     ProfileForm,
     ResendVerificationForm,
     SignupForm,
 )
-from .models import User
 from .ratelimits import guardian_email_is_limited, limit_email_sending, limit_login
 
 
@@ -268,38 +265,6 @@ def resend_guardian_request(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("We emailed your parent or guardian again."))
     return redirect("accounts:profile")
-
-
-def download_response(user: User) -> HttpResponse:
-    """The person's data as a JSON file download."""
-    response = JsonResponse(
-        export.export_user_data(user=user), json_dumps_params={"indent": 2, "ensure_ascii": False}
-    )
-    response["Content-Disposition"] = f'attachment; filename="{export.export_filename()}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_required
-@require_GET
-def export_data(request: HttpRequest) -> HttpResponse:
-    return download_response(request.user)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@ratelimit(group="accounts.delete", key="user", rate="5/m", method="POST")
-def delete_account(request: HttpRequest) -> HttpResponse:
-    """Delete your own account for good, after typing your password."""
-    form = DeleteAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        user = request.user
-        logout(request)
-        erasure.erase_account(user=user)
-        messages.success(request, _("Your account and your videos are deleted. Goodbye!"))
-        return redirect("home")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/delete_account.html", {"form": form}, status=status)
 
 
 logout_view = auth_views.LogoutView.as_view()

@@ -8,4 +8,4 @@ class BadgesConfig(AppConfig):
     verbose_name = _("Badges")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the signal receivers)
+        from . import receivers  # noqa: F401 -- in ready(): connects the receivers once the app registry is ready

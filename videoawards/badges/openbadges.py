@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import escape
 
 from .models import Assertion, BadgeClass
 
@@ -71,8 +72,6 @@ def assertion(item: Assertion) -> dict:
 
 def badge_image_svg(cls: BadgeClass) -> str:
     """A simple round badge in the class's colour with its name (no image files to ship)."""
-    from django.utils.html import escape
-
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240" viewBox="0 0 240 240">'
         f'<circle cx="120" cy="120" r="112" fill="{escape(cls.colour)}"/>'

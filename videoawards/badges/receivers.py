@@ -8,7 +8,6 @@ from videoawards.accounts.signals import consent_withdrawn
 from videoawards.challenges.models import EntryState
 from videoawards.challenges.signals import entry_state_changed
 from videoawards.workshops.signals import attendance_marked
-from voting.signals import juror_served
 
 from . import services
 from .models import Assertion, BadgeKind
@@ -64,17 +63,6 @@ def badge_for_workshop(sender, *, registration, attended, **kwargs) -> None:
         narrative=workshop.title,
     )
     services.reinstate_badge(assertion=assertion)
-
-
-@receiver(juror_served, dispatch_uid="badges.juror_served")
-def badge_for_juror(sender, *, round, juror, **kwargs) -> None:
-    # One badge per round served: finishing the reviews and publishing results give one.
-    services.issue_badge(
-        kind=BadgeKind.JUROR,
-        recipient=juror,
-        source=f"round:{round.pk}:juror",
-        narrative=f"{round.name} ({round.challenge.title})",
-    )
 
 
 @receiver(consent_withdrawn, dispatch_uid="badges.consent_withdrawn")

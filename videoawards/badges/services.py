@@ -83,6 +83,19 @@ def issue_badge(
     return assertion
 
 
+def recognise_juror(*, round, juror: User) -> Assertion:
+    """The juror badge for serving in a round (voting calls this; badges sit below voting).
+
+    Idempotent: finishing the reviews and publishing results give one badge per round.
+    """
+    return issue_badge(
+        kind=BadgeKind.JUROR,
+        recipient=juror,
+        source=f"round:{round.pk}:juror",
+        narrative=f"{round.name} ({round.challenge.title})",
+    )
+
+
 def revoke_badge(*, assertion: Assertion, reason: str) -> Assertion:
     assertion.revoked = True
     assertion.revocation_reason = reason[:200]

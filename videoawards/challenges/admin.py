@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from videoawards.accounts.permissions import can_use_admin, is_organiser_for
-from videoawards.moderation.services import approve_entry
 
 from . import services
 from .models import Award, Category, Challenge, Entry, EntryCreator, EntryState, Feature
@@ -155,7 +154,7 @@ class EntryCreatorInline(OrganiserAdminMixin, admin.TabularInline):
     extra = 0
 
 
-def _move_entries(modeladmin, request, queryset: QuerySet[Entry], to_state: str, move=None) -> None:
+def move_entries(modeladmin, request, queryset: QuerySet[Entry], to_state: str, move=None) -> None:
     moved = 0
     for entry in queryset:
         try:
@@ -204,27 +203,20 @@ class EntryAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     ]
     raw_id_fields = ["media_asset"]
     inlines = [EntryCreatorInline]
-    actions = ["approve", "make_finalist", "make_winner"]
+    # moderation/admin.py adds "approve" in front: approving is a moderation service.
+    actions = ["make_finalist", "make_winner"]
 
     def get_readonly_fields(self, request, obj=None):
         # The challenge is chosen once; moving an entry between challenges breaks its category.
         return [*self.readonly_fields, "challenge"] if obj else self.readonly_fields
 
-    @admin.action(description=_("Approve (submitted entries)"))
-    def approve(self, request, queryset):
-        # Through moderation, so the approval is audited like one from the queue.
-        def move(entry: Entry) -> None:
-            approve_entry(entry=entry, by=request.user, ip_address=request.META.get("REMOTE_ADDR"))
-
-        _move_entries(self, request, queryset, EntryState.APPROVED, move=move)
-
     @admin.action(description=_("Make finalist (approved entries)"))
     def make_finalist(self, request, queryset):
-        _move_entries(self, request, queryset, EntryState.FINALIST)
+        move_entries(self, request, queryset, EntryState.FINALIST)
 
     @admin.action(description=_("Make winner (finalists)"))
     def make_winner(self, request, queryset):
-        _move_entries(self, request, queryset, EntryState.WINNER)
+        move_entries(self, request, queryset, EntryState.WINNER)
 
 
 @admin.register(Feature)

@@ -8,4 +8,4 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Challenges")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 (connects the media pipeline's signals)
+        from . import receivers  # noqa: F401 -- connects the media pipeline's receivers once the app registry is ready

@@ -10,10 +10,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from videoawards.accounts.permissions import can_use_admin, is_moderator_for
+from videoawards.challenges.admin import EntryAdmin, move_entries
+from videoawards.challenges.models import Entry, EntryState
+from videoawards.core.client import client_address
 
-from . import selectors
+from . import selectors, services
 from .models import AuditEvent, Report
 
 
@@ -71,3 +75,23 @@ class ReportAdmin(ReadOnlyAdmin):
         if user.is_superuser or (is_moderator_for(user, None)):
             return qs
         return qs.filter(entry__challenge__provider_network_id=user.provider_network_id)
+
+
+class ModeratedEntryAdmin(EntryAdmin):
+    """The entry admin with the approval action, which is moderation's to audit."""
+
+    actions = ["approve", *EntryAdmin.actions]
+
+    @admin.action(description=_("Approve (submitted entries)"))
+    def approve(self, request, queryset):
+        # Through moderation, so the approval is audited like one from the queue.
+        def move(entry: Entry) -> None:
+            services.approve_entry(
+                entry=entry, by=request.user, ip_address=client_address(request) or None
+            )
+
+        move_entries(self, request, queryset, EntryState.APPROVED, move=move)
+
+
+admin.site.unregister(Entry)
+admin.site.register(Entry, ModeratedEntryAdmin)

@@ -8,4 +8,4 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 (connects the audit receivers)
+        from . import receivers  # noqa: F401 -- connects the audit receivers once the app registry is ready

@@ -1,4 +1,4 @@
-"""Reports about published entries, and the audit log of what moderators and organisers did.
+"""Reports about published entries, and the admin's view of the audit log.
 
 The moderation queue itself needs no table: it is the entries waiting in the
 "submitted" state plus the entries with open reports (see selectors.py).
@@ -7,11 +7,11 @@ The moderation queue itself needs no table: it is the entries waiting in the
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from videoawards.core.models import AuditEvent as CoreAuditEvent
 
 REPORT_DETAILS_MAX_LENGTH = 1000
 
@@ -97,57 +97,14 @@ class Report(models.Model):
         return self.decided_at is None
 
 
-class AuditEvent(models.Model):
-    """One thing a moderator, organiser or the system did, kept as it happened.
+class AuditEvent(CoreAuditEvent):
+    """The audit log as the moderation pages and the admin show it.
 
-    Append-only: written by services.record() and never changed; the admin is read-only.
-    `provider_network` is the target's network, so network organisers read their own.
+    The log itself lives in core (every layer writes it); this proxy keeps the admin's
+    addresses (/admin/moderation/auditevent/) and permissions where they were.
     """
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Empty when the system acted (e.g. hiding after reports)."),
-    )
-    action = models.CharField(
-        _("action"),
-        max_length=64,
-        db_index=True,
-        validators=[RegexValidator(r"^[a-z_]+(\.[a-z_]+)+$")],
-        help_text=_("What happened, as app-area.verb, e.g. entry.approve."),
-    )
-    target_type = models.ForeignKey(
-        ContentType,
-        verbose_name=_("target type"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    target_id = models.CharField(_("target id"), max_length=64, blank=True)
-    target_label = models.CharField(_("target"), max_length=200, blank=True)
-    provider_network = models.ForeignKey(
-        "accounts.ProviderNetwork",
-        verbose_name=_("provider network"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-
     class Meta:
-        ordering = ["-created_at", "-pk"]
+        proxy = True
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.target_label}".strip()

@@ -6,8 +6,7 @@ from django.dispatch import receiver
 
 from videoawards.challenges.models import EntryState
 from videoawards.challenges.signals import entry_state_changed, feature_curated
-
-from . import services
+from videoawards.core import audit
 
 # Moderators' decisions are recorded by this app's own services; these moves are the
 # organisers' (picking finalists and winners, in the admin or by publishing results).
@@ -18,12 +17,12 @@ _ORGANISER_MOVES = {EntryState.FINALIST: "entry.finalist", EntryState.WINNER: "e
 def audit_entry_move(sender, *, entry, from_state, to_state, by, **kwargs) -> None:
     action = _ORGANISER_MOVES.get(to_state)
     if action is not None:
-        services.record(actor=by, action=action, target=entry, data={"from": from_state})
+        audit.record(actor=by, action=action, target=entry, data={"from": from_state})
 
 
 @receiver(feature_curated, dispatch_uid="moderation.audit_feature_curated")
 def audit_feature_curated(sender, *, feature, by, changes, **kwargs) -> None:
-    services.record(
+    audit.record(
         actor=by,
         action="homepage.curate",
         target=feature.award.challenge,

@@ -1,32 +1,28 @@
-"""Moderation writes: approve or reject waiting entries, take reports, decide about them,
-and the audit log every one of them writes to.
+"""Moderation writes: approve or reject waiting entries, take reports, decide about them.
 
-Other apps record their own audited actions with `record()`, e.g. voting:
-
-    record(actor=organiser, action="votes.invalidate", target=entry,
-           reason="Votes from one address in two seconds", data={"votes": 412})
+Every one of them writes to the audit log (videoawards.core.audit), as other apps do.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from videoawards.accounts.models import ProviderNetwork, User
+from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for
 from videoawards.challenges import services as entry_services
-from videoawards.challenges.models import Challenge, Entry, EntryState
+from videoawards.challenges.models import Entry, EntryState
+from videoawards.core import audit
+from videoawards.core.audit import record
 
-from .models import REPORT_DETAILS_MAX_LENGTH, AuditEvent, Report, ReportDecision, ReportReason
+from .models import REPORT_DETAILS_MAX_LENGTH, Report, ReportDecision, ReportReason
 
 
 class Action:
@@ -38,7 +34,7 @@ class Action:
     KEEP = "entry.keep"
     HIDE = "entry.hide"
     REMOVE = "entry.remove"
-    ROLE_CHANGE = "account.role_change"
+    ROLE_CHANGE = audit.ROLE_CHANGE
 
 
 _DECISION_ACTIONS = {
@@ -46,71 +42,6 @@ _DECISION_ACTIONS = {
     ReportDecision.HIDE: Action.HIDE,
     ReportDecision.REMOVE: Action.REMOVE,
 }
-
-
-# --- Audit log ---
-
-
-def _network_of(target: models.Model | None) -> int | None:
-    """The provider network a target belongs to, so network organisers see its events."""
-    if isinstance(target, ProviderNetwork):
-        return target.pk
-    if isinstance(target, Challenge | User):
-        return target.provider_network_id
-    challenge = getattr(target, "challenge", None)
-    if isinstance(challenge, Challenge):
-        return challenge.provider_network_id
-    return None
-
-
-def record(
-    *,
-    actor: User | AnonymousUser | None,
-    action: str,
-    target: models.Model | None,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    ip_address: str | None = None,
-) -> AuditEvent:
-    """Append one event to the audit log. `actor` None (or anonymous) means the system.
-
-    `action` is "area.verb" (e.g. "results.publish"); `data` must be JSON-serialisable.
-    Events are never changed afterwards: there is deliberately no service that edits them.
-    """
-    event = AuditEvent(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
-        target_label=str(target)[:200] if target is not None else "",
-        provider_network_id=_network_of(target),
-        reason=reason,
-        data=data or {},
-        ip_address=ip_address or None,
-    )
-    event.full_clean(exclude=["actor", "target_type", "provider_network"])
-    event.save()
-    return event
-
-
-def record_role_change(
-    *, user: User, by: User, before: dict[str, Any], ip_address: str | None = None
-) -> AuditEvent | None:
-    """Audit a change of someone's role, network or staff flags (made in the admin).
-
-    `before` holds the old values of the fields that may have changed; nothing is
-    written when none did.
-    """
-    changes = {
-        field: [old, getattr(user, field)]
-        for field, old in before.items()
-        if old != getattr(user, field)
-    }
-    if not changes:
-        return None
-    return record(
-        actor=by, action=Action.ROLE_CHANGE, target=user, data=changes, ip_address=ip_address
-    )
 
 
 # --- The queue: entries waiting for a first decision ---

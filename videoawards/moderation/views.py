@@ -20,6 +20,7 @@ from django_ratelimit.decorators import ratelimit
 from videoawards.accounts.permissions import is_any_organiser, is_moderator_for
 from videoawards.challenges.models import Entry
 from videoawards.challenges.selectors import public_entry_q
+from videoawards.core.client import client_address
 
 from . import selectors, services
 from .forms import AuditFilterForm, DecisionForm, RejectForm, ReportForm
@@ -27,11 +28,6 @@ from .forms import AuditFilterForm, DecisionForm, RejectForm, ReportForm
 DECISION_RATE = "300/h"
 AUDIT_PAGE_SIZE = 50
 QUEUE_PAGE_SIZE = 20
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # The address django-ratelimit counts too (the proxy must set REMOTE_ADDR right).
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _require_moderator(request: HttpRequest) -> None:
@@ -99,7 +95,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=None,
         act=lambda entry, data: services.approve_entry(
-            entry=entry, by=request.user, ip_address=client_ip(request)
+            entry=entry, by=request.user, ip_address=client_address(request) or None
         ),
         done=_("“%(title)s” is approved and public now."),
     )
@@ -114,7 +110,10 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=RejectForm,
         act=lambda entry, data: services.reject_entry(
-            entry=entry, by=request.user, reason=data["reason"], ip_address=client_ip(request)
+            entry=entry,
+            by=request.user,
+            reason=data["reason"],
+            ip_address=client_address(request) or None,
         ),
         done=_("“%(title)s” went back to its creators with your reason."),
     )
@@ -130,7 +129,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=DecisionForm,
         act=lambda entry, data: services.decide_reports(
-            entry=entry, by=request.user, ip_address=client_ip(request), **data
+            entry=entry, by=request.user, ip_address=client_address(request) or None, **data
         ),
         done=_("Decision saved for “%(title)s”."),
     )
@@ -163,7 +162,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 details=form.cleaned_data["details"],
                 reporter=request.user,
-                ip_address=client_ip(request),
+                ip_address=client_address(request) or None,
             )
         except ValidationError as error:
             if getattr(error, "code", "") == "duplicate":

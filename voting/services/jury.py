@@ -13,8 +13,9 @@ from django.utils.translation import ngettext
 
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_organiser_for
+from videoawards.badges import services as badge_services
 from videoawards.challenges.models import Challenge, Entry
-from videoawards.moderation import services as audit
+from videoawards.core import audit
 from voting import assignment as pure_assignment
 from voting import selectors
 from voting.models import (
@@ -26,7 +27,6 @@ from voting.models import (
     RoundEntry,
     Score,
 )
-from voting.signals import juror_served
 
 
 def require_organiser(*, challenge: Challenge, user: User) -> None:
@@ -251,7 +251,7 @@ def save_review(
         fields.append("submitted_at")
     review.save(update_fields=fields)
     if submit and not selectors.unsubmitted_assignments(round=round, juror=juror).exists():
-        juror_served.send(sender=Round, round=round, juror=juror)
+        badge_services.recognise_juror(round=round, juror=juror)
     return review
 
 

@@ -13,15 +13,15 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from videoawards.accounts.models import User
+from videoawards.badges import services as badge_services
 from videoawards.challenges import services as challenge_services
 from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Award, Challenge, Entry, EntryState
 from videoawards.challenges.selectors import public_entry_q
-from videoawards.moderation import services as audit
+from videoawards.core import audit
 from voting import selectors
 from voting import tally as pure_tally
 from voting.models import Assignment, ResultPublication, ResultSnapshot, Round
 from voting.services.jury import require_organiser
-from voting.signals import juror_served
 from voting.tally.data import canonical_json
 
 # How many of each award's ranking become finalists (the first is the winner).
@@ -184,7 +184,7 @@ def publish_results(*, snapshot: ResultSnapshot, by: User) -> ResultPublication:
     rounds = {r.pk: r for r in challenge.jury_rounds.all()}
     jurors = {u.pk: u for u in User.objects.filter(pk__in={juror for _r, juror in served})}
     for round_id, juror_id in sorted(set(served)):
-        juror_served.send(sender=Round, round=rounds[round_id], juror=jurors[juror_id])
+        badge_services.recognise_juror(round=rounds[round_id], juror=jurors[juror_id])
     messages = _result_emails(challenge=challenge, finalists=entry_ids, winners=winners)
     transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
     return publication

@@ -29,7 +29,7 @@ from videoawards.accounts.permissions import is_verified
 from videoawards.accounts.selectors import may_take_part
 from videoawards.challenges.models import Challenge, Entry
 from videoawards.challenges.selectors import public_entry_q
-from videoawards.moderation import services as audit
+from videoawards.core import audit
 from voting import selectors
 from voting.models import Ballot, RoundEntry, Vote, VoteFlag, VoteInvalidation, VotePolicy
 from voting.services.jury import require_organiser

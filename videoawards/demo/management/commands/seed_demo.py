@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from transcoding import services as media_services
 from transcoding import storage
+from transcoding.media import samples
 from transcoding.models import MediaAsset
 from videoawards.accounts.models import ProviderNetwork, Role, User
 from videoawards.challenges.models import (
@@ -355,8 +356,6 @@ def _remove_asset(asset: MediaAsset) -> None:
 
 
 def _sample_asset(*, challenge: Challenge, owner: User, queue: bool) -> MediaAsset:
-    from transcoding.media import samples
-
     with tempfile.TemporaryDirectory(prefix="videoawards-demo-") as work:
         path = samples.make_sample_video(
             Path(work) / "sample.mp4",

@@ -1,12 +1,11 @@
-"""Thin Celery tasks of accounts; names are stable."""
+"""Thin Celery tasks of privacy; names are stable (the task kept its accounts.* name)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from transcoding.personal_data import remove_stored_media
 from transcoding.storage import StorageError
-
-from . import erasure
 
 
 @shared_task(
@@ -20,6 +19,4 @@ from . import erasure
 )
 def erase_stored_media(prefixes: list[str], open_uploads: list[list[str]]) -> None:
     """Remove a deleted account's videos from storage (idempotent)."""
-    erasure.remove_stored_media(
-        prefixes=prefixes, open_uploads=[tuple(upload) for upload in open_uploads]
-    )
+    remove_stored_media(prefixes=prefixes, open_uploads=[tuple(upload) for upload in open_uploads])

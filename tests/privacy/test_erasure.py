@@ -12,14 +12,15 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, ChallengeFactory, EntryFactory, ParticipantFactory
+from transcoding import personal_data as media_data
 from transcoding import services as media_services
 from transcoding import storage
 from transcoding.models import MediaAsset, UploadSession
-from videoawards.accounts import erasure
 from videoawards.accounts.models import GuardianConsent, User
 from videoawards.accounts.signals import account_erasing
 from videoawards.celery import app as celery_app
 from videoawards.challenges.models import Entry, EntryCreator
+from videoawards.privacy import erasure
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +150,7 @@ def test_storing_is_idempotent_when_the_task_runs_twice(
     with django_capture_on_commit_callbacks(execute=True):
         media = erasure.erase_account(user=user)
     # when: a redelivery
-    erasure.remove_stored_media(prefixes=media.prefixes, open_uploads=media.open_uploads)
+    media_data.remove_stored_media(prefixes=media.prefixes, open_uploads=media.open_uploads)
     # then
     assert _stored(asset) == []
 
