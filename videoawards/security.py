@@ -11,7 +11,6 @@ A view may widen the policy for itself with @csp_update (the API docs page does)
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from functools import cache, wraps
 
@@ -20,8 +19,6 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from transcoding import storage
-
-logger = logging.getLogger(__name__)
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 

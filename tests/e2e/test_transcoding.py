@@ -1,6 +1,10 @@
 import os
+import re
+import time
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from playwright.sync_api import expect
 
 from tests.factories import EntryFactory, ParticipantFactory
@@ -10,6 +14,32 @@ from transcoding.models import MediaAsset, UploadSession
 from transcoding.storage.s3 import S3_MIN_PART_SIZE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _uploader_constant(name: str) -> int:
+    """A number uploader.js declares (`var NAME = 4;`), so the test follows the script."""
+    source = Path(finders.find("js/uploader.js")).read_text()
+    return int(re.search(rf"var {name} = (\d+);", source).group(1))
+
+
+# Parts in flight at once, and attempts at one part before the uploader gives up.
+UPLOADER_PARALLEL = _uploader_constant("PARALLEL")
+UPLOADER_MAX_TRIES = _uploader_constant("MAX_TRIES")
+
+
+def _part_number(url: str) -> int:
+    """The part a PUT carries: /parts/<n> on the local endpoint, ?partNumber=<n> on S3."""
+    match = re.search(r"(?:/parts/|[?&]partNumber=)(\d+)", url)
+    assert match, url
+    return int(match.group(1))
+
+
+def _wait_until(page, condition, *, seconds: float = 20) -> None:
+    """Lets the page run (and the route handlers answer) until condition() holds."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the page did not get there in time"
+        page.wait_for_timeout(20)
 
 
 @pytest.fixture
@@ -40,39 +70,42 @@ def test_uploader_sends_a_video_in_parallel_parts_and_shows_it_waiting(page, log
 def test_upload_interrupted_by_a_dropped_connection_resumes_after_a_reload(
     page, context, log_in, part_size
 ):
-    # given: the connection dies for good after two parts
+    # given: parts 1 and 2 get through, then the connection dies for good
     participant = ParticipantFactory()
     log_in(participant)
     data = os.urandom(6 * part_size + 1000)  # 7 parts
     file = {"name": "volcano.mp4", "mimeType": "video/mp4", "buffer": data}
-    sent, tried = [], []
+    held, refused = [], []
+    connection = {"dead": False}
 
-    def drop_after_two(route):
+    def interrupt(route):
         if route.request.method != "PUT":  # parts are PUT, to Django or to the bucket
             route.continue_()
-            return
-        tried.append(route.request.url)
-        if len(sent) >= 2:
+        elif connection["dead"]:
+            refused.append(route.request.url)
             route.abort("connectionreset")
-            return
-        sent.append(route.request.url)
-        route.continue_()
+        elif _part_number(route.request.url) in (1, 2):
+            route.continue_()
+        else:  # held, unanswered, until the test drops the connection
+            held.append(route)
 
-    page.route("**/*", drop_after_two)
+    page.route("**/*", interrupt)
     page.goto("/media/uploads/new")
     # Retries without waiting, so the test does not sit through the real backoff.
     page.evaluate("() => { window.setTimeout = (fn) => Promise.resolve().then(fn); }")
     page.get_by_label("Your video", exact=True).first.set_input_files(file)
+    # Every one of the uploader's parallel slots waits on a held part: parts 1 and 2 are
+    # stored and nothing else can start.
+    _wait_until(page, lambda: len(held) == UPLOADER_PARALLEL)
+    connection["dead"] = True
+    for route in held:
+        refused.append(route.request.url)
+        route.abort("connectionreset")
     expect(page.get_by_role("alert")).to_contain_text("did not work", timeout=20_000)
-    # The tab leaves the page, and is closed once the route has refused the last retry
-    # still on its way: a request held by the route when it goes would be let through
-    # and store a part behind the test's back.
+    # Each slot tries its part MAX_TRIES times before it gives up: once they all have, no
+    # request is left that the tab could still send when it goes.
+    _wait_until(page, lambda: len(refused) == UPLOADER_PARALLEL * UPLOADER_MAX_TRIES)
     page.goto("about:blank")
-    while True:
-        seen = len(tried)
-        page.wait_for_timeout(300)
-        if len(tried) == seen:
-            break
     page.close()
     page = context.new_page()
     session = UploadSession.objects.get(owner=participant)
