@@ -14,21 +14,9 @@ from transcoding.models import Caption, MediaAsset, Rendition, UploadSession
 from transcoding.storage import StoredPart
 
 
-def owner_or_staff_may_play(user, asset: MediaAsset) -> bool:
-    """The default playback rule; challenges register a richer one in settings."""
-    if not user.is_authenticated:
-        return False
-    return user.pk == asset.owner_id or user.is_staff
-
-
 def may_play(*, user, asset: MediaAsset) -> bool:
     authorizer = import_string(settings.TRANSCODING_PLAYBACK_AUTHORIZER)
     return bool(authorizer(user, asset))
-
-
-def owner_may_edit_captions(user, asset: MediaAsset) -> bool:
-    """The default caption rule; challenges register one that knows teams and networks."""
-    return user.is_authenticated and (user.pk == asset.owner_id or user.is_superuser)
 
 
 def may_edit_captions(*, user, asset: MediaAsset) -> bool:

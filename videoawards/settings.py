@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "rules",
     "videoawards.core",
     "videoawards.accounts",
     "videoawards.workshops",
@@ -114,6 +115,12 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+
+# Object permissions (django-rules predicates in each app's rules.py) beside the model ones.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
