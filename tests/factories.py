@@ -54,12 +54,18 @@ class JurorFactory(UserFactory):
 class ModeratorFactory(UserFactory):
     role = Role.MODERATOR
     birth_year = 1990
+    provider_network = None
+    # Without a network the factory's staff work for every network, as the tests expect.
+    is_platform_staff = factory.LazyAttribute(lambda o: o.provider_network is None)
 
 
 class OrganiserFactory(UserFactory):
     role = Role.ORGANISER
     birth_year = 1980
     is_staff = True
+    provider_network = None
+    # Without a network the factory's staff work for every network, as the tests expect.
+    is_platform_staff = factory.LazyAttribute(lambda o: o.provider_network is None)
 
 
 class ChallengeFactory(factory.django.DjangoModelFactory):

@@ -61,7 +61,7 @@ class UserAdmin(DjangoUserAdmin):
             _("Profile"),
             {"fields": ("display_name", "birth_year", "country", "guardian_consent")},
         ),
-        (_("Role"), {"fields": ("role", "provider_network")}),
+        (_("Role"), {"fields": ("role", "provider_network", "is_platform_staff")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -89,6 +89,7 @@ class UserAdmin(DjangoUserAdmin):
         "role",
         EmailVerifiedFilter,
         "provider_network",
+        "is_platform_staff",
         "is_staff",
         "is_superuser",
         "is_active",
@@ -139,7 +140,14 @@ class UserAdmin(DjangoUserAdmin):
         when = when or consent.requested_at
         return f"{consent.get_status_display()} ({when:%Y-%m-%d})"
 
-    _audited_fields = ("role", "provider_network_id", "is_staff", "is_superuser", "is_active")
+    _audited_fields = (
+        "role",
+        "provider_network_id",
+        "is_platform_staff",
+        "is_staff",
+        "is_superuser",
+        "is_active",
+    )
 
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
         """Save, and write changes of role, network or staff flags to the audit log."""

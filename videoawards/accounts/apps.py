@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "videoawards.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # Registers the access predicates; imported for that side effect.
+        from . import rules  # noqa: F401

@@ -95,6 +95,14 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="members",
     )
+    is_platform_staff = models.BooleanField(
+        _("platform-wide staff"),
+        default=False,
+        help_text=_(
+            "Moderates or organises for every provider network. Without it, a moderator or "
+            "organiser acts only for their own network (and for none without one)."
+        ),
+    )
     email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"

@@ -1,13 +1,16 @@
 """Who may do what: small predicates other apps call before acting on an object.
 
-Superusers may do everything. Organisers and moderators without a provider
-network are platform-wide; with one, they act only within that network.
+Superusers may do everything. Organisers and moderators flagged as platform-wide staff
+act for every network; the others only within their own (core.scope), and for none
+without one.
 Anonymous users are accepted everywhere and never allowed anything.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeGuard, Union
+
+from videoawards.core.scope import covers
 
 from .models import ProviderNetwork, Role
 
@@ -32,10 +35,7 @@ def _active(user: AnyUser) -> TypeGuard[User]:
 
 
 def _covers(user: User, provider_network: NetworkRef) -> bool:
-    """A platform-wide account covers every network; a network account only its own."""
-    return user.provider_network_id is None or user.provider_network_id == _network_id(
-        provider_network
-    )
+    return covers(user, _network_id(provider_network))
 
 
 def can_log_in(user: User) -> bool:
@@ -51,7 +51,7 @@ def is_verified(user: AnyUser) -> bool:
 def is_platform_organiser(user: AnyUser) -> bool:
     if not _active(user):
         return False
-    return user.is_superuser or (user.role == Role.ORGANISER and user.provider_network_id is None)
+    return user.is_superuser or (user.role == Role.ORGANISER and user.is_platform_staff)
 
 
 def is_organiser_for(user: AnyUser, provider_network: NetworkRef) -> bool:

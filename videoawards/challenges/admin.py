@@ -1,7 +1,7 @@
 """Admin for organisers: challenges with their categories and awards, and entries.
 
 Organisers (is_staff, role organiser) get full use of these pages without Django
-model permissions: accounts.permissions decides, and network organisers only see
+model permissions: the access policy decides (core.admin), and network organisers only see
 their own network's challenges and entries. Entry states move only through the
 services (admin actions), so ENTRY_TRANSITIONS cannot be bypassed here.
 """
@@ -15,60 +15,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from videoawards.accounts.permissions import can_use_admin, is_organiser_for
+from videoawards.core.admin import OrganiserAdminMixin
 
 from . import services
 from .models import Award, Category, Challenge, Entry, EntryCreator, EntryState, Feature
-
-
-def _network_id(obj: Challenge | Category | Award | Entry | EntryCreator | Feature) -> int | None:
-    if isinstance(obj, Challenge):
-        return obj.provider_network_id
-    if isinstance(obj, EntryCreator | Feature):
-        return obj.entry.challenge.provider_network_id
-    return obj.challenge.provider_network_id
-
-
-class OrganiserAdminMixin:
-    """Lets organisers use a model admin; Django's own permissions still count too."""
-
-    # Path from the model to its challenge's provider network, for network organisers.
-    network_field = "challenge__provider_network"
-    organisers_may_add = True
-    organisers_may_delete = True
-
-    def _organiser(self, request: HttpRequest, obj=None) -> bool:
-        if not can_use_admin(request.user):
-            return False
-        if obj is None:
-            return True
-        return is_organiser_for(request.user, _network_id(obj))
-
-    def has_module_permission(self, request):
-        return super().has_module_permission(request) or self._organiser(request)
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) or self._organiser(request, obj)
-
-    def has_add_permission(self, request, *args):
-        return super().has_add_permission(request, *args) or (
-            self.organisers_may_add and self._organiser(request)
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) or self._organiser(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) or (
-            self.organisers_may_delete and self._organiser(request, obj)
-        )
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or not user.provider_network_id:
-            return qs
-        return qs.filter(**{self.network_field: user.provider_network_id})
 
 
 class CategoryInline(OrganiserAdminMixin, admin.TabularInline):
@@ -136,14 +86,6 @@ class ChallengeAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("phase"))
     def phase_label(self, obj: Challenge) -> str:
         return obj.phase().label
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A network organiser creates challenges for their own network only.
-        if db_field.name == "provider_network" and request.user.provider_network_id:
-            kwargs["queryset"] = db_field.related_model.objects.filter(
-                pk=request.user.provider_network_id
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class EntryCreatorInline(OrganiserAdminMixin, admin.TabularInline):

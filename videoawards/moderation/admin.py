@@ -12,10 +12,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from videoawards.accounts.permissions import can_use_admin, is_moderator_for
+from videoawards.accounts.permissions import can_use_admin
 from videoawards.challenges.admin import EntryAdmin, move_entries
 from videoawards.challenges.models import Entry, EntryState
 from videoawards.core.client import client_address
+from videoawards.core.scope import scope_queryset
 
 from . import selectors, services
 from .models import AuditEvent, Report
@@ -71,10 +72,9 @@ class ReportAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Report]:
         qs = super().get_queryset(request)
-        user = request.user
-        if user.is_superuser or (is_moderator_for(user, None)):
-            return qs
-        return qs.filter(entry__challenge__provider_network_id=user.provider_network_id)
+        return scope_queryset(
+            qs, user=request.user, network_field="entry__challenge__provider_network"
+        )
 
 
 class ModeratedEntryAdmin(EntryAdmin):

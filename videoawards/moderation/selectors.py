@@ -13,14 +13,17 @@ from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_organiser_for, is_platform_organiser
 from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Entry, EntryState
 from videoawards.challenges.selectors import entries_with_creators
+from videoawards.core.scope import is_platform_wide
 
 from .models import AuditEvent, Report
 
 
 def _moderated_by(user: User) -> Q:
     """Entries of the challenges this moderator looks after: all, or their network's."""
-    if user.is_superuser or user.provider_network_id is None:
+    if is_platform_wide(user):
         return Q()
+    if user.provider_network_id is None:
+        return Q(pk__in=[])  # no network, not platform-wide: nothing
     return Q(challenge__provider_network_id=user.provider_network_id)
 
 

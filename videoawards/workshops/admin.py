@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from videoawards.accounts.permissions import can_use_admin
-from videoawards.challenges.admin import OrganiserAdminMixin
+from videoawards.core.admin import OrganiserAdminMixin
 
 from . import services
 from .models import Registration, Workshop
@@ -88,14 +88,6 @@ class WorkshopAdmin(WorkshopOrganiserMixin, admin.ModelAdmin):
     def attendance_link(self, obj: Workshop) -> str:
         url = reverse("workshops:attendance", kwargs={"slug": obj.slug})
         return format_html('<a href="{}">{}</a>', url, _("Mark attendance"))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A network organiser publishes workshops for their own network only.
-        if db_field.name == "provider_network" and request.user.provider_network_id:
-            kwargs["queryset"] = db_field.related_model.objects.filter(
-                pk=request.user.provider_network_id
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
