@@ -15,8 +15,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from videoawards.challenges.admin import OrganiserAdminMixin
 from videoawards.challenges.models import Challenge
+from videoawards.core.admin import OrganiserAdminMixin
 from voting import services
 from voting.forms import ReasonForm
 from voting.models import (
