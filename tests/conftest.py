@@ -22,7 +22,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
+import rules
 from django.conf import settings as django_settings
+from rules.permissions import permissions as access_permissions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WORKER_QUEUES = ("default", "transcode")
@@ -422,3 +424,19 @@ def celery_worker_process(
         _use_local_media(settings, worker.media_root)
     yield worker
     purge_broker_queues()
+
+
+@pytest.fixture
+def widen_permission() -> Iterator[Callable]:
+    """widen(permission, predicate): core.access.widen for one test, taken back after it."""
+    from videoawards.core import access
+
+    saved: dict[str, object] = {}
+
+    def widen(permission: str, predicate) -> None:
+        saved.setdefault(permission, access_permissions[permission])
+        access.widen(permission, predicate)
+
+    yield widen
+    for permission, rule in saved.items():
+        rules.set_perm(permission, rule)

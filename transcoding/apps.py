@@ -9,4 +9,7 @@ class TranscodingConfig(AppConfig):
     def ready(self) -> None:
         # Registers the tasks in every process (services queue them by name, so an eager
         # run in the web process finds them). Inside ready() because tasks import models.
-        from transcoding import tasks  # noqa: F401
+        from transcoding import (
+            rules,  # noqa: F401 -- registers the access predicates
+            tasks,  # noqa: F401
+        )

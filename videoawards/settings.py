@@ -235,9 +235,6 @@ TRANSCODING_STALE_SECONDS = 15 * 60
 # An asset queued this long ago that no worker has started is queued again by the
 # sweeper: its message was lost. Longer than a busy queue's wait; a duplicate is harmless.
 TRANSCODING_LOST_MESSAGE_SECONDS = env.int("TRANSCODING_LOST_MESSAGE_SECONDS", default=3600)
-# Dotted path of f(user, asset) -> bool deciding who may play an asset.
-TRANSCODING_PLAYBACK_AUTHORIZER = "videoawards.challenges.selectors.may_play_entry_video"
-TRANSCODING_CAPTION_AUTHORIZER = "videoawards.challenges.selectors.may_edit_entry_captions"
 TRANSCODING_PLAYBACK_URL_SECONDS = 3600
 # Where jobs keep temporary files (default: <system temp>/videoawards); needs room for a
 # source and its renditions. Folders of killed workers are removed when a worker starts.

@@ -7,9 +7,6 @@ class VotingConfig(AppConfig):
     verbose_name = _("Judging and voting")
 
     def ready(self) -> None:
-        from videoawards.challenges.selectors import register_entry_viewer_rule
-        from voting.selectors import jury_entry_viewers
-
-        from . import receivers  # noqa: F401  (connects the signal receivers)
-
-        register_entry_viewer_rule(jury_entry_viewers)
+        # Connects the signal receivers and registers the access predicates, once the app
+        # registry is ready (both import models).
+        from . import receivers, rules  # noqa: F401

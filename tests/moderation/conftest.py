@@ -19,8 +19,8 @@ from tests.factories import (
     ProviderNetworkFactory,
 )
 from tests.transcoding.factories import published_asset
-from videoawards.challenges import selectors as challenge_selectors
 from videoawards.challenges.models import Entry
+from videoawards.core.access import QueryRule
 
 
 @pytest.fixture(autouse=True)
@@ -88,8 +88,8 @@ def client_for() -> Callable[..., Client]:
 
 
 @pytest.fixture
-def jury() -> Iterator[Callable]:
-    """Put a juror on a challenge's jury: a viewer rule like the one voting registers."""
+def jury(widen_permission) -> Iterator[Callable]:
+    """Put a juror on a challenge's jury: a viewer rule like the one voting adds."""
     panels: dict[int, set[int]] = {}
 
     def rule(user) -> Q | None:
@@ -101,6 +101,5 @@ def jury() -> Iterator[Callable]:
         panels.setdefault(juror.pk, set()).add(challenge.pk)
         return juror
 
-    challenge_selectors.register_entry_viewer_rule(rule)
+    widen_permission("challenges.view_entry", QueryRule(rule, model=Entry, name="test jury"))
     yield seat
-    challenge_selectors.unregister_entry_viewer_rule(rule)

@@ -6,9 +6,11 @@ The entry page, the API, the playback gateway and visible_entries() must agree.
 from __future__ import annotations
 
 import pytest
+import rules
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
+from rules.permissions import permissions as access_permissions
 
 from tests.factories import (
     AwardFactory,
@@ -20,7 +22,8 @@ from tests.factories import (
 )
 from videoawards.badges.selectors import portfolio_entries
 from videoawards.challenges import selectors
-from videoawards.challenges.models import Feature
+from videoawards.challenges.models import Entry, Feature
+from videoawards.core.access import QueryRule, widen
 from voting.models import JuryMember, JuryPanel
 from voting.selectors import votable_entries
 
@@ -135,16 +138,17 @@ def test_api_list_for_visitors_has_only_public_entries(make_entry, challenge, cl
     assert [e["title"] for e in response.json()["results"]] == ["Public"]
 
 
-def test_unregistered_juror_rule_no_longer_shows_waiting_entries(make_entry, challenge, jury):
-    # given: the jury fixture's rule is registered; a second, temporary rule is not kept
+def test_a_widening_taken_back_no_longer_shows_waiting_entries(make_entry, challenge, jury):
+    # given: the jury fixture's rule is in the policy; a second, temporary one is not kept
     juror = jury(challenge=challenge)
     entry = make_entry(state="submitted")
 
     def everything(user):
-        return Q()
+        return Q(pk__isnull=False)
 
-    selectors.register_entry_viewer_rule(everything)
-    selectors.unregister_entry_viewer_rule(everything)
+    kept = access_permissions["challenges.view_entry"]
+    widen("challenges.view_entry", QueryRule(everything, model=Entry, name="everything"))
+    rules.set_perm("challenges.view_entry", kept)
     stranger = ParticipantFactory()
     # when
     seen = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import rules
 from django.conf import settings
 
 from tests.factories import OrganiserFactory, ParticipantFactory
@@ -93,9 +94,9 @@ def test_staff_may_play_any_asset(asset, client_for):
     assert response.status_code == 200
 
 
-def test_the_playback_rule_is_pluggable(asset, client, settings):
+def test_the_playback_rule_is_pluggable(asset, client, widen_permission):
     # given
-    settings.TRANSCODING_PLAYBACK_AUTHORIZER = "tests.transcoding.test_gateway.everyone_may_play"
+    widen_permission("transcoding.play_asset", rules.predicate(everyone_may_play))
     # when
     response = client.get(f"/media/assets/{asset.pk}/master.m3u8")
     # then

@@ -8,4 +8,6 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Challenges")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 -- connects the media pipeline's receivers once the app registry is ready
+        # Connects the media pipeline's receivers and registers the access predicates, once
+        # the app registry is ready (both import models).
+        from . import receivers, rules  # noqa: F401

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,10 +11,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from transcoding.models import MediaAsset
 from videoawards.accounts.models import User
-from videoawards.accounts.permissions import is_moderator_for, is_organiser_for
 from videoawards.accounts.selectors import users_lacking_consent
+from videoawards.core import access
 from videoawards.workshops.models import Workshop
 
 from .models import PUBLIC_ENTRY_STATES, Award, Challenge, Entry, EntryCreator, Feature, Phase
@@ -174,101 +172,19 @@ def challenge_timeline(*, challenge: Challenge, now: datetime | None = None) -> 
     ]
 
 
-# Rules other apps register for who else may see entries that are not public (voting:
-# "jurors of the entry's challenge"). A rule takes a logged-in user and returns a Q over
-# Entry, or None when it gives that user nothing. Challenges cannot import voting.
-EntryViewerRule = Callable[[User], Q | None]
-_entry_viewer_rules: list[EntryViewerRule] = []
-
-
-def register_entry_viewer_rule(rule: EntryViewerRule) -> EntryViewerRule:
-    """Let more people see unpublished entries (call from an AppConfig.ready())."""
-    if rule not in _entry_viewer_rules:
-        _entry_viewer_rules.append(rule)
-    return rule
-
-
-def unregister_entry_viewer_rule(rule: EntryViewerRule) -> None:
-    if rule in _entry_viewer_rules:
-        _entry_viewer_rules.remove(rule)
-
-
 def visible_entries(*, user: User | AnonymousUser) -> QuerySet[Entry]:
-    """Entries `user` may see: public ones for everyone; in any state (hidden ones too)
-    for the entry's creators, moderators and organisers of its network, and whoever a
-    registered viewer rule adds (the challenge's jurors).
-
-    The one place that decides; the entry page, the API and the playback gateway ask here.
-    Mirrors accounts.permissions.is_moderator_for: platform-wide moderators and
-    organisers see every entry, network ones the entries of their network's challenges.
+    """Entries `user` may see: the access policy's challenges.view_entry as a filter
+    (challenges/rules.py; voting adds the challenge's jurors). Public ones for everyone;
+    in any state (hidden ones too) for the creators, moderators and organisers of its
+    network, and jurors. The entry page, the API and the playback gateway ask the same rule.
     """
     qs = Entry.objects.select_related("challenge", "category", "media_asset")
-    visible = public_entry_q()
-    if user.is_authenticated:
-        if is_moderator_for(user, None):  # platform-wide
-            return qs
-        visible |= Q(Exists(EntryCreator.objects.filter(entry=OuterRef("pk"), user=user)))
-        if is_moderator_for(user, user.provider_network_id):
-            visible |= Q(challenge__provider_network_id=user.provider_network_id)
-        for rule in _entry_viewer_rules:
-            extra = rule(user)
-            if extra is not None:
-                visible |= extra
-    return qs.filter(visible)
+    return access.allowed("challenges.view_entry", qs, user=user)
 
 
 def user_can_view_entry(*, user: User | AnonymousUser, entry: Entry) -> bool:
     """The object-level check behind visible_entries, for one entry already loaded."""
-    if Entry.objects.filter(public_entry_q(), pk=entry.pk).exists():
-        return True
-    if not user.is_authenticated:
-        return False
-    return visible_entries(user=user).filter(pk=entry.pk).exists()
-
-
-def may_play_entry_video(user: User | AnonymousUser, asset: MediaAsset) -> bool:
-    """The media pipeline's playback rule (TRANSCODING_PLAYBACK_AUTHORIZER): the uploader,
-    whoever may see the entry the video belongs to, and for a video on no entry,
-    platform-wide moderators and organisers."""
-    if user.is_authenticated and user.pk == asset.owner_id:
-        return True
-    entry = _entry_of(asset)
-    if entry is None:
-        return is_moderator_for(user, None)
-    return user_can_view_entry(user=user, entry=entry)
-
-
-def may_edit_entry_captions(user: User | AnonymousUser, asset: MediaAsset) -> bool:
-    """The media pipeline's caption rule (TRANSCODING_CAPTION_AUTHORIZER): may_caption_entry
-    for the entry the video belongs to; for a video on no entry, its uploader and
-    platform-wide organisers."""
-    if not user.is_authenticated:
-        return False
-    if user.pk == asset.owner_id:
-        return True
-    entry = _entry_of(asset)
-    if entry is None:
-        return is_organiser_for(user, None)
-    return may_caption_entry(user=user, entry=entry)
-
-
-def may_caption_entry(*, user: User | AnonymousUser, entry: Entry) -> bool:
-    """Who adds captions to an entry's video: whoever uploaded it, every creator of the
-    entry, and organisers of its challenge's network."""
-    if not user.is_authenticated or entry.media_asset_id is None:
-        return False
-    return (
-        user.pk == entry.media_asset.owner_id
-        or user in entry.creators.all()
-        or is_organiser_for(user, entry.challenge.provider_network_id)
-    )
-
-
-def _entry_of(asset: MediaAsset) -> Entry | None:
-    """The entry a video belongs to (one at most), with its challenge."""
-    return (
-        Entry.objects.select_related("challenge", "media_asset").filter(media_asset=asset).first()
-    )
+    return user.has_perm("challenges.view_entry", entry)
 
 
 def entries_with_creators(qs: QuerySet[Entry]) -> QuerySet[Entry]:

@@ -66,7 +66,7 @@ def entry_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "caption_form": CaptionForm()
             if entry.media_asset_id
             and entry.media_asset.is_playable
-            and selectors.may_caption_entry(user=request.user, entry=entry)
+            and request.user.has_perm("challenges.caption_entry", entry)
             else None,
             # One uploader per entry, so a half-done upload resumes on the right page.
             "uploader_id": f"entry-{entry.pk}-video",
@@ -182,7 +182,7 @@ def entry_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpR
 def entry_captions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Creators (and the challenge's organisers) add captions to the entry's video."""
     entry = _visible_entry(request, slug, pk)
-    if not selectors.may_caption_entry(user=request.user, entry=entry):
+    if entry.media_asset_id is None or not request.user.has_perm("challenges.caption_entry", entry):
         raise Http404
     form = CaptionForm(request.POST, request.FILES)
     if not form.is_valid():
