@@ -15,8 +15,9 @@ import tempfile
 import time
 import uuid
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from celery import current_app
 from django.conf import settings
@@ -59,7 +60,7 @@ def time_limits(asset: MediaAsset) -> tuple[int, int]:
     soft = int(300 + 8 * seconds)
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout")
     if visibility:  # the broker must not hand a running job to a second worker
-        soft = min(soft, int(visibility) - 900)
+        soft = min(soft, int(cast(int, visibility)) - 900)
     return soft, soft + 120
 
 
@@ -91,7 +92,7 @@ def queue_waiting_assets(*, owner_id: Any) -> list[uuid.UUID]:
         return []
     MediaAsset.objects.filter(pk__in=[a.pk for a in waiting]).update(queued_at=timezone.now())
     for asset in waiting:
-        transaction.on_commit(lambda asset=asset: send_to_worker(asset))
+        transaction.on_commit(partial(send_to_worker, asset))
     return [a.pk for a in waiting]
 
 
@@ -387,7 +388,7 @@ def retranscode_assets(*, assets: QuerySet[MediaAsset]) -> int:
         updated_at=timezone.now(),
     )
     for owner_id in owners:
-        transaction.on_commit(lambda owner_id=owner_id: queue_waiting_assets(owner_id=owner_id))
+        transaction.on_commit(partial(queue_waiting_assets, owner_id=owner_id))
     return count
 
 

@@ -7,6 +7,7 @@ import re
 import unicodedata
 import uuid
 from datetime import timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -190,7 +191,7 @@ def complete_upload(*, session: UploadSession, parts: list[dict]) -> MediaAsset:
     afterwards is atomic and safe to repeat (a second call returns the same asset).
     """
     if session.status == UploadSession.Status.COMPLETED and session.asset_id:
-        return session.asset
+        return cast(MediaAsset, session.asset)
     check_part_number(session=session, number=1)
     ordered = _check_complete_parts(session=session, parts=parts)
     store = storage.store()
@@ -250,7 +251,7 @@ def add_stored_asset(
 def _finish_upload(*, session_id: uuid.UUID, size: int) -> MediaAsset:
     session = UploadSession.objects.select_for_update().get(pk=session_id)
     if session.status == UploadSession.Status.COMPLETED:
-        return session.asset
+        return cast(MediaAsset, session.asset)  # a completed upload has its asset
     if session.status != UploadSession.Status.OPEN:
         raise _reject("upload", _("This upload was cancelled."), "not_open")
     asset = add_stored_asset(

@@ -77,7 +77,7 @@ def public_entry_q(prefix: str = "") -> Q:
             f"{prefix}hidden_at__isnull": True,
             f"{prefix}challenge__is_published": True,
         }
-    ) & ~Exists(lacking_consent)
+    ) & Q(~Exists(lacking_consent))
 
 
 def _creators_prefetch() -> Prefetch:
@@ -150,7 +150,7 @@ def challenge_timeline(*, challenge: Challenge, now: datetime | None = None) -> 
     ]
     if challenge.has_public_voting:
         steps.append(
-            (
+            (  # type: ignore[arg-type]  # has_public_voting: both voting dates are set
                 "public_voting",
                 _("Public voting"),
                 challenge.voting_opens_at,

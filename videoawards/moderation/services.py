@@ -202,7 +202,7 @@ def decide_reports(
     )
     record(
         actor=by,
-        action=_DECISION_ACTIONS[decision],
+        action=_DECISION_ACTIONS[ReportDecision(decision)],
         target=entry,
         reason=reason,
         data={"reports_closed": closed},

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -54,7 +55,7 @@ def is_open_for_registration(workshop: Workshop, *, now: datetime | None = None)
     )
 
 
-def _waitlist_position() -> Coalesce:
+def _waitlist_position() -> CombinedExpression:
     """Annotation: 1 for the first on the waitlist of the registration's workshop, and so on.
 
     Waitlisted registrations queue by `created_at` (then id); others get None.
@@ -88,7 +89,7 @@ def waitlist_position(registration: Registration) -> int | None:
     return (
         with_waitlist_position(Registration.objects.filter(pk=registration.pk))
         .get()
-        .waitlist_position
+        .waitlist_position  # type: ignore[attr-defined]  # annotated by with_waitlist_position
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import cast
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -25,6 +27,7 @@ from voting.models import (
     Round,
     Score,
 )
+from voting.tally.data import Normalisation
 
 
 def active_juror_ids(*, panel: JuryPanel) -> list[int]:
@@ -88,7 +91,7 @@ def _previous_round(round: Round) -> Round | None:
     return (
         Round.objects.filter(
             challenge_id=round.challenge_id,
-            category_id=round.category_id,
+            category_id=round.category_id,  # type: ignore[misc]  # None: IS NULL
             position__lt=round.position,
         )
         .order_by("-position")
@@ -240,7 +243,7 @@ def criteria_data(*, challenge_id: int) -> list[pure_tally.Criterion]:
 
 def submitted_reviews_data(*, round: Round) -> list[pure_tally.Review]:
     """Every submitted review of the round as plain data (drafts are never tallied)."""
-    scores: dict[tuple[int, int], dict[int, int]] = {}
+    scores: dict[tuple[int, int], dict[int | str, int | float | Decimal]] = {}
     rows = Score.objects.filter(
         review__assignment__round=round, review__submitted_at__isnull=False
     ).values_list(
@@ -273,7 +276,7 @@ def round_ranking(*, round: Round) -> pure_tally.Snapshot:
     )
     method = pure_tally.Method(
         decided_by="jury",
-        normalisation=round.normalisation,
+        normalisation=cast(Normalisation, round.normalisation),
         tie_breaks=Award.TIE_BREAK_RULES[Award.TieBreak.JURY_THEN_EARLIER],
     )
     return pure_tally.tally(inputs=inputs, method=method)

@@ -90,9 +90,9 @@ def snapshot_awards(
                 name=item["name"],
                 decided_by=item["decided_by"],
                 # Snapshots from before awards stated their own used the jury rule.
-                tie_break=Award.TieBreak(
-                    item.get("tie_break", Award.TieBreak.JURY_THEN_EARLIER)
-                ).label,
+                tie_break=str(
+                    Award.TieBreak(item.get("tie_break", Award.TieBreak.JURY_THEN_EARLIER)).label
+                ),
                 winner=entries.get(item["winner"]),
                 rows=ranked,
                 unranked=len(item["snapshot"]["unranked"]),

@@ -82,8 +82,12 @@ def _refill(*, round: Round) -> None:
             for entry_id, panel in working.items()
         }
         try:
-            working = pure_assignment.rebalance(
-                padded, placeholder, jurors=jurors, conflicts=conflicts, seed=_seed(round)
+            working = pure_assignment.rebalance(  # type: ignore[assignment]  # ids stay ints
+                padded,  # type: ignore[arg-type]  # ints and the placeholder
+                placeholder,
+                jurors=jurors,
+                conflicts=conflicts,
+                seed=_seed(round),
             )
         except pure_assignment.AssignmentError as error:
             raise ValidationError(
@@ -281,7 +285,7 @@ def confirm_shortlist(*, round: Round, by: User) -> list[int]:
     if round.shortlist_confirmed_at is not None:
         raise ValidationError(_("The shortlist is already confirmed."), code="confirmed")
     ranking = selectors.round_ranking(round=round).ranking[: round.shortlist_size]
-    chosen = [row.entry_id for row in ranking]
+    chosen = [int(row.entry_id) for row in ranking]
     for rank, entry_id in enumerate(chosen, start=1):
         RoundEntry.objects.filter(round=round, entry_id=entry_id).update(
             shortlisted=True, shortlist_rank=rank

@@ -15,6 +15,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -103,8 +104,8 @@ def _load_facts(entry_id: int) -> EntryFacts | None:
     return EntryFacts(
         entry_id=entry.pk,
         challenge_id=challenge.pk,
-        opens_at=challenge.voting_opens_at,
-        closes_at=challenge.voting_closes_at,
+        opens_at=challenge.voting_opens_at,  # type: ignore[arg-type]  # set on vote challenges
+        closes_at=challenge.voting_closes_at,  # type: ignore[arg-type]
         creator_ids=frozenset(entry.creator_links.values_list("user_id", flat=True)),
         kind=policy.kind,
         votes_per_account=policy.votes_per_account,
@@ -157,7 +158,14 @@ def _insert_vote(*, voter: User, facts: EntryFacts, address: str, now: datetime)
             "created_at) VALUES (%s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (voter_id, entry_id) DO NOTHING RETURNING id"
         )
-    params = [voter.pk, facts.entry_id, facts.challenge_id, facts.scope, address_hash(address), now]
+    params: list[Any] = [
+        voter.pk,
+        facts.entry_id,
+        facts.challenge_id,
+        facts.scope,
+        address_hash(address),
+        now,
+    ]
     with transaction.atomic(), connection.cursor() as cursor:
         if settings.VOTING_ASYNC_COMMIT and connection.vendor == "postgresql":
             # Acknowledge before the WAL reaches the disk: a PostgreSQL crash may lose the
@@ -338,7 +346,7 @@ def flagged_votes(flag: VoteFlag) -> QuerySet[Vote]:
     start = _bucket_start(bucket)
     votes = votes.filter(created_at__gte=start, created_at__lt=start + BUCKET)
     if flag.kind == VoteFlag.Kind.ENTRY_SPIKE:
-        return votes.filter(entry_id=flag.entry_id)
+        return votes.filter(entry_id=flag.entry_id)  # type: ignore[misc]  # spikes name one
     return votes.filter(voter__date_joined__gt=F("created_at") - NEW_ACCOUNT_AGE)
 
 

@@ -151,7 +151,7 @@ def canonical_inputs(inputs: TallyInput) -> dict[str, Any]:
         key=lambda item: id_sort_key(item["id"]),
     )
     _refuse_duplicates([item["id"] for item in criteria], what="criterion")
-    entries = sorted(
+    entries: list[dict[str, Any]] = sorted(
         (
             {
                 "id": check_id(entry.id, what="entry id"),
@@ -171,7 +171,7 @@ def canonical_inputs(inputs: TallyInput) -> dict[str, Any]:
         raise TallyInputError("submitted_at must be of one kind (all datetimes, ints or strs)")
     known = set(entry_ids)
     criterion_ids = [item["id"] for item in criteria]
-    reviews = []
+    reviews: list[dict[str, Any]] = []
     for review in inputs.reviews:
         entry_id = check_id(review.entry_id, what="review entry id")
         juror_id = check_id(review.juror_id, what="juror id")

@@ -59,6 +59,7 @@ def rank_entries(
                 jury_spread=spread,
                 n_reviews=0 if candidate.jury is None else candidate.jury.n_reviews,
                 disagreement=spread is not None
+                and candidate.jury is not None
                 and candidate.jury.n_reviews > 1
                 and spread > threshold,
                 public_votes=candidate.votes,
