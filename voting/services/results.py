@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +22,7 @@ from voting import selectors
 from voting import tally as pure_tally
 from voting.models import Assignment, ResultPublication, ResultSnapshot, Round
 from voting.services.jury import require_organiser
-from voting.tally.data import canonical_json
+from voting.tally.data import DecidedBy, Normalisation, canonical_json
 
 # How many of each award's ranking become finalists (the first is the winner).
 FINALISTS_PER_AWARD = 3
@@ -50,7 +50,7 @@ def challenge_results(*, challenge: Challenge) -> dict[str, Any]:
         Entry.objects.filter(public_entry_q(), challenge=challenge).values_list("pk", flat=True)
     )
     reviews_by_round: dict[int, list[pure_tally.Review]] = {}
-    awards = []
+    awards: list[dict[str, Any]] = []
     for award in challenge.awards.order_by("position", "pk"):
         jury_round = _final_round(rounds, award.category_id)
         reviews: list[pure_tally.Review] = []
@@ -70,10 +70,10 @@ def challenge_results(*, challenge: Challenge) -> dict[str, Any]:
             votes={entry_id: count for entry_id, count in votes.items() if entry_id in entry_ids},
         )
         method = pure_tally.Method(
-            decided_by=award.decided_by,
+            decided_by=cast(DecidedBy, award.decided_by),
             jury_weight=award.jury_weight,
             category=award.category_id,
-            normalisation=jury_round.normalisation if jury_round else "none",
+            normalisation=cast(Normalisation, jury_round.normalisation if jury_round else "none"),
             tie_breaks=Award.TIE_BREAK_RULES[award.tie_break],
         )
         snapshot = pure_tally.tally(inputs=inputs, method=method)
