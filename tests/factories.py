@@ -88,6 +88,19 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
     max_file_size_bytes = 2 * 1024**3
 
 
+def voting_challenge(**kwargs) -> Challenge:
+    """A challenge whose entries closed and whose public vote is open for another week."""
+    now = timezone.now()
+    fields = {
+        "entries_open_at": now - timedelta(days=30),
+        "entries_close_at": now - timedelta(days=3),
+        "voting_opens_at": now - timedelta(days=1),
+        "voting_closes_at": now + timedelta(days=7),
+        "results_at": now + timedelta(days=8),
+    }
+    return ChallengeFactory(**{**fields, **kwargs})
+
+
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Category

@@ -144,13 +144,13 @@ class World:
 
 # What rows may name as "@name" (besides the extra values in _build_world's refs).
 WORLD_OBJECTS = (
-    "c_open", "c_vote", "c_done", "c_hidden", "c_x",  # challenges (by slug)
+    "c_open", "c_vote", "c_closed", "c_done", "c_hidden", "c_x",  # challenges (by slug)
     "e_draft", "e_sub", "e_hidden", "e_pub", "e_win",  # the owner's entries
     "e_minor", "e_other_pub", "e_alumna_pub",  # other people's entries
     "a_draft", "a_pub", "a_loose", "a_other_loose",  # media assets
     "u_owner", "u_other",  # upload sessions
     "r_vote", "r_x", "a_juror", "a_peer", "a_x", "criterion",  # judging
-    "flag", "s_vote", "s_done", "award",  # votes and results
+    "flag", "s_vote", "s_closed", "s_done", "award",  # votes and results
     "w", "w_started", "r_owner", "r_started",  # workshops (by slug), registrations
     "badge", "pf_public", "pf_child", "pf_owner",  # badges, portfolios (by public id)
     "consented_minor", "alumna", "asking", "agreed",  # more people, guardian consents
@@ -205,6 +205,15 @@ def _build_world() -> World:
         voting_opens_at=past + timedelta(days=31),
         voting_closes_at=past + timedelta(days=40),
         results_at=past + timedelta(days=41),
+    )
+    # Voting closed an hour ago: results wait to be published.
+    c_closed = ChallengeFactory(
+        provider_network=net,
+        entries_open_at=past,
+        entries_close_at=past + timedelta(days=30),
+        voting_opens_at=past + timedelta(days=31),
+        voting_closes_at=now - timedelta(hours=1),
+        results_at=now + timedelta(days=1),
     )
     c_hidden = ChallengeFactory(provider_network=net, is_published=False)
     c_x = ChallengeFactory(provider_network=net_x)
@@ -298,6 +307,7 @@ def _build_world() -> World:
         vote_count=9,
     )
     s_vote = voting_services.compute_results(challenge=c_vote, by=org)
+    s_closed = voting_services.compute_results(challenge=c_closed, by=org)
     award = AwardFactory(challenge=c_done, name="Audience award", decided_by="public")
     Vote.objects.create(voter=other, entry=e_win, challenge=c_done, created_at=past)
     # Published by another organiser: erasing the one who published results fails
@@ -1056,7 +1066,7 @@ MATRIX: list[Row] = [
       probe=count(ResultSnapshot)),
     R("voting:snapshot", {"slug": "@c_vote", "snapshot_id": "@s_vote"}, GET,
                           LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   403),
-    R("voting:publish", {"slug": "@c_vote", "snapshot_id": "@s_vote"}, POST,
+    R("voting:publish", {"slug": "@c_closed", "snapshot_id": "@s_closed"}, POST,
                           LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
       probe=count(ResultPublication)),
     # Another challenge's snapshot, by its id under this challenge's address.
@@ -1067,8 +1077,9 @@ MATRIX: list[Row] = [
       probe=count(ResultPublication)),
     R("voting:results", {"slug": "@c_done"}, GET,
                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    # Not yet published: the page says when results come.
     R("voting:results", {"slug": "@c_vote"}, GET,
-                          404,   404,   404,   404,   404,   404,   404,   404,   404,   404),
+                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
     R("voting:winner", {"slug": "@c_done", "award_id": "@award"}, GET,
                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
     R("voting:certificate", {"slug": "@c_done", "award_id": "@award"}, GET,

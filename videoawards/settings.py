@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "transcoding",
     "voting",
     "videoawards.privacy",
+    "videoawards.console",
     "videoawards.demo",
 ]
 
@@ -312,6 +313,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "transcoding-sweep-stale-assets": {
         "task": "transcoding.sweep_stale_assets",
         "schedule": 300.0,
+    },
+    # Phases on schedule move within a minute of their date; scheduled results come out.
+    "challenges-follow-schedules": {
+        "task": "challenges.follow_schedules",
+        "schedule": 30.0,
+    },
+    "voting-release-due-results": {
+        "task": "voting.release_due_results",
+        "schedule": 30.0,
     },
     "voting-flag-suspicious-votes": {
         "task": "voting.flag_suspicious_votes",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("badges/", include("videoawards.badges.urls")),
     path("voting/", include("voting.urls")),
     path("moderation/", include("videoawards.moderation.urls")),
+    path("organise/", include("videoawards.console.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

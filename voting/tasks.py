@@ -22,3 +22,9 @@ def flag_suspicious_votes() -> int:
     for challenge in recent:
         found += len(services.flag_suspicious_votes(challenge=challenge))
     return found
+
+
+@shared_task(name="voting.release_due_results")
+def release_due_results() -> int:
+    """Publishes the results scheduled for now or earlier."""
+    return len(services.release_due_results())

@@ -31,6 +31,16 @@ urlpatterns = [
     path("<slug:slug>/organise/results/", views.compute_results, name="compute_results"),
     path("<slug:slug>/organise/results/<int:snapshot_id>/", views.snapshot_detail, name="snapshot"),
     path("<slug:slug>/organise/results/<int:snapshot_id>/publish/", views.publish, name="publish"),
+    path(
+        "<slug:slug>/organise/results/<int:snapshot_id>/schedule/",
+        views.schedule_release,
+        name="schedule_release",
+    ),
+    path(
+        "<slug:slug>/organise/results/<int:snapshot_id>/unschedule/",
+        views.cancel_release,
+        name="cancel_release",
+    ),
     path("<slug:slug>/results/", views.results, name="results"),
     path("<slug:slug>/results/<int:award_id>/", views.winner, name="winner"),
     path(

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -315,8 +317,46 @@ def snapshot_detail(request: HttpRequest, slug: str, snapshot_id: int) -> HttpRe
             "snapshot": snapshot,
             "awards": selectors.snapshot_awards(snapshot=snapshot, rows=None, public=False),
             "is_published": hasattr(snapshot, "publication"),
+            "now": timezone.now(),
+            **_results_readiness(challenge),
         },
     )
+
+
+def _results_readiness(challenge: Challenge) -> dict:
+    try:
+        services.require_results_ready(challenge=challenge, publishing=True, record=False)
+    except ValidationError as error:
+        return {"results_ready": False, "results_wait": _error_text(error)}
+    return {"results_ready": True}
+
+
+@login_required
+@require_POST
+def schedule_release(request: HttpRequest, slug: str, snapshot_id: int) -> HttpResponse:
+    challenge = _organised_challenge(request, slug)
+    snapshot = get_object_or_404(ResultSnapshot, pk=snapshot_id, challenge=challenge)
+    try:
+        services.schedule_release(snapshot=snapshot, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("Scheduled. The results come out on %(when)s, winners on the homepage at once.")
+            % {"when": date_format(timezone.localtime(challenge.results_at), "DATETIME_FORMAT")},
+        )
+    return redirect("voting:snapshot", slug=slug, snapshot_id=snapshot.pk)
+
+
+@login_required
+@require_POST
+def cancel_release(request: HttpRequest, slug: str, snapshot_id: int) -> HttpResponse:
+    challenge = _organised_challenge(request, slug)
+    snapshot = get_object_or_404(ResultSnapshot, pk=snapshot_id, challenge=challenge)
+    services.cancel_release(snapshot=snapshot, by=request.user)
+    messages.success(request, _("These results will not come out by themselves."))
+    return redirect("voting:snapshot", slug=slug, snapshot_id=snapshot.pk)
 
 
 @login_required
@@ -345,7 +385,18 @@ def _published(slug: str) -> tuple[Challenge, ResultSnapshot]:
 
 
 def results(request: HttpRequest, slug: str) -> HttpResponse:
-    challenge, snapshot = _published(slug)
+    challenge = _challenge(slug)
+    snapshot = selectors.published_snapshot(challenge=challenge)
+    if snapshot is None:  # not yet: say when they come
+        return render(
+            request,
+            "voting/results_pending.html",
+            {
+                "challenge": challenge,
+                "phase": challenge.phase(),
+                "overdue": challenge.results_at <= timezone.now(),
+            },
+        )
     awards = selectors.snapshot_awards(snapshot=snapshot, rows=selectors.PUBLIC_RESULT_ROWS)
     return render(request, "voting/results.html", {"challenge": challenge, "awards": awards})
 

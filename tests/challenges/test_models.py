@@ -36,9 +36,9 @@ def _challenge(**kwargs) -> Challenge:
         (VOTE_OPEN - TICK, Phase.JUDGING),
         (VOTE_OPEN, Phase.PUBLIC_VOTING),
         (VOTE_CLOSE - TICK, Phase.PUBLIC_VOTING),
-        (VOTE_CLOSE, Phase.JUDGING),
-        (RESULTS - TICK, Phase.JUDGING),
-        (RESULTS, Phase.RESULTS),
+        (VOTE_CLOSE, Phase.VOTING_CLOSED),
+        (RESULTS - TICK, Phase.VOTING_CLOSED),
+        (RESULTS, Phase.VOTING_CLOSED),  # dates never publish results
     ],
 )
 def test_phase_changes_exactly_at_each_boundary(now, phase):
@@ -50,13 +50,30 @@ def test_phase_changes_exactly_at_each_boundary(now, phase):
     assert current == phase
 
 
-def test_challenge_without_public_voting_goes_from_judging_to_results():
+def test_challenge_without_public_voting_is_judged_until_results_are_published():
     # given
     challenge = _challenge(voting_opens_at=None, voting_closes_at=None)
     # when
     phases = [challenge.phase(VOTE_OPEN), challenge.phase(RESULTS)]
+    challenge.stage = Phase.RESULTS
     # then
-    assert phases == [Phase.JUDGING, Phase.RESULTS]
+    assert phases == [Phase.JUDGING, Phase.JUDGING]
+    assert challenge.phase(RESULTS) == Phase.RESULTS
+
+
+def test_a_confirmed_step_holds_whatever_the_dates_say():
+    # given: voting was closed early by the organiser
+    challenge = _challenge(stage=Phase.VOTING_CLOSED)
+    # then: dates still inside the voting window do not reopen it
+    assert challenge.phase(VOTE_OPEN) == Phase.VOTING_CLOSED
+
+
+def test_a_challenge_off_schedule_moves_only_when_told():
+    # given
+    challenge = _challenge(on_schedule=False, stage=Phase.ENTRIES_OPEN)
+    # then: the dates have passed, the organiser has not closed entries yet
+    assert challenge.phase(RESULTS) == Phase.ENTRIES_OPEN
+    assert challenge.accepts_entries(RESULTS)
 
 
 def test_challenge_accepts_entries_only_between_open_and_close():

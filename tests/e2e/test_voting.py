@@ -125,8 +125,13 @@ def test_organiser_publishes_results_which_appear_on_the_homepage_with_badges(pa
         )
     services.close_round(round=round_, by=organiser)
     log_in(organiser)
-    page.goto(f"/voting/{challenge.slug}/organise/")
-    # when
+    page.goto("/")
+    # when: voting is closed from the console, then the results are worked out
+    page.get_by_role("navigation").get_by_role("link", name="Organise").click()
+    page.get_by_role("link", name="Next: Voting closed, results coming").click()
+    page.get_by_role("button", name="Close public voting").click()
+    expect(page.get_by_text("is now in “Voting closed, results coming”")).to_be_visible()
+    page.get_by_role("link", name="Jury and results").click()
     page.get_by_role("button", name="Compute results").click()
     expect(page.get_by_role("heading", name="Results to review")).to_be_visible()
     page.get_by_role("button", name="Publish these results").click()

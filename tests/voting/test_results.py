@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from tests.factories import AwardFactory, ParticipantFactory
 from videoawards.badges.models import Assertion, BadgeKind
-from videoawards.challenges.models import EntryState, Feature
+from videoawards.challenges import services as challenge_services
+from videoawards.challenges.models import EntryState, Feature, Phase
+from videoawards.core.models import AuditEvent
 from voting import services
 from voting.certificates import certificate_pdf
-from voting.models import Assignment, ResultPublication
+from voting.models import Assignment, ResultPublication, Vote
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +56,19 @@ def awards(judging_challenge):
 
 
 @pytest.fixture
+def voting_closed(judging_challenge, organiser):
+    """Results that count votes wait for the organiser to close public voting."""
+
+    def close():
+        challenge_services.advance_phase(
+            challenge=judging_challenge, to=Phase.VOTING_CLOSED, by=organiser
+        )
+        judging_challenge.refresh_from_db()
+
+    return close
+
+
+@pytest.fixture
 def votes(entries):
     """entries[0] gets 3 votes, entries[1] gets 1."""
     for _ in range(3):
@@ -62,8 +77,9 @@ def votes(entries):
 
 
 def test_results_rank_each_award_by_its_method(
-    judged, awards, votes, judging_challenge, organiser, entries
+    voting_closed, judged, awards, votes, judging_challenge, organiser, entries
 ):
+    voting_closed()
     snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
     jury, public = snapshot.data["awards"]
     assert jury["winner"] == entries[5].pk
@@ -73,25 +89,35 @@ def test_results_rank_each_award_by_its_method(
 
 
 def test_recomputing_the_same_inputs_gives_the_same_hash(
-    judged, awards, votes, judging_challenge, organiser
+    voting_closed, judged, awards, votes, judging_challenge, organiser
 ):
+    voting_closed()
     first = services.compute_results(challenge=judging_challenge, by=organiser)
     second = services.compute_results(challenge=judging_challenge, by=organiser)
     assert first.input_hash == second.input_hash
     assert first.data == second.data
 
 
-def test_a_new_vote_changes_the_hash(judged, awards, votes, judging_challenge, organiser, entries):
+def test_an_invalidated_vote_changes_the_hash(
+    voting_closed, judged, awards, votes, judging_challenge, organiser, entries
+):
+    voting_closed()
     before = services.compute_results(challenge=judging_challenge, by=organiser)
-    services.cast_vote(voter=ParticipantFactory(), entry_id=entries[2].pk)
+    services.invalidate_votes(
+        challenge=judging_challenge,
+        votes=Vote.objects.filter(entry=entries[1]),
+        by=organiser,
+        reason="One family, many accounts",
+    )
     after = services.compute_results(challenge=judging_challenge, by=organiser)
     assert before.input_hash != after.input_hash
 
 
 def test_tally_command_prints_the_snapshot_as_one_json_line(
-    judged, awards, votes, judging_challenge, organiser
+    voting_closed, judged, awards, votes, judging_challenge, organiser
 ):
     # given
+    voting_closed()
     stored = services.compute_results(challenge=judging_challenge, by=organiser)
     out = StringIO()
     # when
@@ -104,6 +130,7 @@ def test_tally_command_prints_the_snapshot_as_one_json_line(
 
 
 def test_publishing_marks_winners_features_them_and_issues_badges(
+    voting_closed,
     judged,
     awards,
     votes,
@@ -114,6 +141,7 @@ def test_publishing_marks_winners_features_them_and_issues_badges(
     django_capture_on_commit_callbacks,
 ):
     # given
+    voting_closed()
     snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -144,28 +172,44 @@ def test_publishing_marks_winners_features_them_and_issues_badges(
 
 
 def test_publishing_is_refused_when_votes_changed_since(
-    judged, awards, votes, judging_challenge, organiser, entries
+    voting_closed, judged, awards, votes, judging_challenge, organiser, entries
 ):
+    voting_closed()
     snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
-    services.cast_vote(voter=ParticipantFactory(), entry_id=entries[3].pk)
+    services.invalidate_votes(
+        challenge=judging_challenge,
+        votes=Vote.objects.filter(entry=entries[0]),
+        by=organiser,
+        reason="Bought votes",
+    )
     with pytest.raises(ValidationError, match="changed since these results were computed"):
         services.publish_results(snapshot=snapshot, by=organiser)
     assert not ResultPublication.objects.exists()
 
 
-def test_results_can_be_published_only_once(judged, awards, judging_challenge, organiser):
+def test_publishing_twice_does_nothing_the_second_time(
+    voting_closed, judged, awards, judging_challenge, organiser
+):
+    voting_closed()
     snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
-    services.publish_results(snapshot=snapshot, by=organiser)
-    with pytest.raises(ValidationError, match="already published"):
-        services.publish_results(snapshot=snapshot, by=organiser)
+    first = services.publish_results(snapshot=snapshot, by=organiser)
+    again = services.compute_results(challenge=judging_challenge, by=organiser)
+    second = services.publish_results(snapshot=again, by=organiser)
+    assert second == first
+    assert ResultPublication.objects.count() == 1
+    assert AuditEvent.objects.filter(action="results.publish").count() == 1
 
 
 def test_results_pages_appear_only_after_publication(
-    client, judged, awards, judging_challenge, organiser, entries
+    voting_closed, client, judged, awards, judging_challenge, organiser, entries
 ):
     results_url = reverse("voting:results", args=[judging_challenge.slug])
-    assert client.get(results_url).status_code == 404
+    before = client.get(results_url)
+    assert before.status_code == 200
+    assert "Results will be announced" in before.content.decode()
+    assert entries[5].title not in before.content.decode()
     assert client.get(f"/api/v1/challenges/{judging_challenge.slug}/results/").status_code == 404
+    voting_closed()
     snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
     # participants cannot look at the snapshot under review
     client.force_login(entries[0].creators.get())
@@ -184,9 +228,10 @@ def test_results_pages_appear_only_after_publication(
 
 
 def test_winner_gets_a_page_and_a_certificate_with_display_name_only(
-    client, judged, awards, judging_challenge, organiser, entries
+    voting_closed, client, judged, awards, judging_challenge, organiser, entries
 ):
     # given
+    voting_closed()
     services.publish_results(
         snapshot=services.compute_results(challenge=judging_challenge, by=organiser), by=organiser
     )
@@ -219,8 +264,9 @@ def test_certificate_names_a_team_and_its_members():
 
 
 def test_organiser_computes_and_publishes_from_the_page(
-    client, judged, awards, judging_challenge, organiser, entries
+    voting_closed, client, judged, awards, judging_challenge, organiser, entries
 ):
+    voting_closed()
     client.force_login(organiser)
     response = client.post(reverse("voting:compute_results", args=[judging_challenge.slug]))
     assert response.status_code == 302
@@ -235,12 +281,13 @@ def test_organiser_computes_and_publishes_from_the_page(
 
 
 def test_a_round_with_per_juror_normalisation_ranks_by_standard_scores(
-    judged, awards, judging_challenge, organiser
+    voting_closed, judged, awards, judging_challenge, organiser
 ):
     # given
     judged.normalisation = "zscore"
     judged.save(update_fields=["normalisation"])
     # when
+    voting_closed()
     snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
     # then
     method = snapshot.data["awards"][0]["snapshot"]["method"]
@@ -249,7 +296,7 @@ def test_a_round_with_per_juror_normalisation_ranks_by_standard_scores(
 
 
 def test_jurors_who_disagree_are_flagged_in_the_snapshot(
-    jury_round, organiser, criteria, awards, judging_challenge
+    voting_closed, jury_round, organiser, criteria, awards, judging_challenge
 ):
     # given: the two reviewers of each entry give 1 and 10
     services.assign_jurors(round=jury_round, by=organiser)
@@ -265,6 +312,7 @@ def test_jurors_who_disagree_are_flagged_in_the_snapshot(
             submit=True,
         )
     # when
+    voting_closed()
     snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
     # then
     rows = snapshot.data["awards"][0]["snapshot"]["ranking"]
@@ -272,9 +320,10 @@ def test_jurors_who_disagree_are_flagged_in_the_snapshot(
 
 
 def test_a_winner_hidden_after_publication_leaves_the_results_page_api_and_certificate(
-    client, judged, awards, judging_challenge, organiser, entries
+    voting_closed, client, judged, awards, judging_challenge, organiser, entries
 ):
     # given: published results, then the jury winner is hidden after reports
+    voting_closed()
     published = services.compute_results(challenge=judging_challenge, by=organiser)
     services.publish_results(snapshot=published, by=organiser)
     hidden = entries[5]
@@ -301,12 +350,13 @@ def test_a_winner_hidden_after_publication_leaves_the_results_page_api_and_certi
 
 
 def test_a_hidden_entry_cannot_win_when_results_are_computed(
-    judged, awards, judging_challenge, organiser, entries
+    voting_closed, judged, awards, judging_challenge, organiser, entries
 ):
     # given: the best-scored entry is hidden while a moderator looks at reports
     entries[5].hidden_at = timezone.now()
     entries[5].save(update_fields=["hidden_at"])
     # when
+    voting_closed()
     snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
     # then: the next best wins the jury prize
     jury = snapshot.data["awards"][0]
@@ -315,11 +365,8 @@ def test_a_hidden_entry_cannot_win_when_results_are_computed(
 
 
 def test_publishing_results_and_invalidating_votes_are_in_the_audit_log(
-    judged, awards, votes, judging_challenge, organiser, entries
+    voting_closed, judged, awards, votes, judging_challenge, organiser, entries
 ):
-    from videoawards.core.models import AuditEvent
-    from voting.models import Vote
-
     # given
     services.invalidate_votes(
         challenge=judging_challenge,
@@ -328,6 +375,7 @@ def test_publishing_results_and_invalidating_votes_are_in_the_audit_log(
         reason="Bought votes",
     )
     # when
+    voting_closed()
     snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
     services.publish_results(snapshot=snapshot, by=organiser)
     # then
@@ -349,7 +397,14 @@ def test_publishing_results_and_invalidating_votes_are_in_the_audit_log(
     [("jury_earlier", 0), ("jury_votes_earlier", 3), ("earlier", 0)],
 )
 def test_each_award_breaks_ties_by_its_own_stated_rule(
-    client, jury_round, organiser, entries, judging_challenge, tie_break, winner_index
+    voting_closed,
+    client,
+    jury_round,
+    organiser,
+    entries,
+    judging_challenge,
+    tie_break,
+    winner_index,
 ):
     # given: every entry gets the same jury score; entries[3] has the most public votes
     services.assign_jurors(round=jury_round, by=organiser)
@@ -368,6 +423,7 @@ def test_each_award_breaks_ties_by_its_own_stated_rule(
         challenge=judging_challenge, name="Jury prize", decided_by="jury", tie_break=tie_break
     )
     # when
+    voting_closed()
     snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
     services.publish_results(snapshot=snapshot, by=organiser)
     # then

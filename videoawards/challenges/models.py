@@ -12,13 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from videoawards.challenges import phases
+from videoawards.challenges.phases import Phase
 
-class Phase(models.TextChoices):
-    UPCOMING = "upcoming", _("Upcoming")
-    ENTRIES_OPEN = "entries_open", _("Entries open")
-    JUDGING = "judging", _("Judging")
-    PUBLIC_VOTING = "public_voting", _("Public voting")
-    RESULTS = "results", _("Results")
+__all__ = ["Phase"]  # re-exported: most code asks models for it
 
 
 def default_max_duration_seconds() -> int:
@@ -59,6 +56,19 @@ class Challenge(models.Model):
         _("maximum file size (bytes)"), default=default_max_file_size_bytes
     )
     is_published = models.BooleanField(_("published"), default=True)
+    # The last phase that was confirmed: by the organiser, the schedule task, or publishing.
+    # Only challenges.services.advance_phase and voting's publish_results change it.
+    stage = models.CharField(
+        _("confirmed phase"), max_length=16, choices=Phase, default=Phase.UPCOMING
+    )
+    on_schedule = models.BooleanField(
+        _("move on schedule"),
+        default=True,
+        help_text=_(
+            "Entries and public voting open and close by themselves at the dates above. "
+            "Otherwise each step waits for you to take it."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -95,20 +105,32 @@ class Challenge(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("challenges:detail", kwargs={"slug": self.slug})
 
+    @property
+    def timeline(self) -> phases.Timeline:
+        return phases.Timeline(
+            entries_open_at=self.entries_open_at,
+            entries_close_at=self.entries_close_at,
+            voting_opens_at=self.voting_opens_at,
+            voting_closes_at=self.voting_closes_at,
+        )
+
     def phase(self, now: datetime | None = None) -> Phase:
-        now = now or timezone.now()
-        if now < self.entries_open_at:
-            return Phase.UPCOMING
-        if now < self.entries_close_at:
-            return Phase.ENTRIES_OPEN
-        if now >= self.results_at:
-            return Phase.RESULTS
-        if self.has_public_voting and self.voting_opens_at <= now < self.voting_closes_at:
-            return Phase.PUBLIC_VOTING
-        return Phase.JUDGING
+        """The phase in effect now (see challenges.phases)."""
+        return phases.current_phase(
+            stage=self.stage,
+            on_schedule=self.on_schedule,
+            timeline=self.timeline,
+            now=now or timezone.now(),
+        )
+
+    def next_phase(self, now: datetime | None = None) -> Phase | None:
+        return phases.next_phase(self.phase(now), has_public_voting=self.has_public_voting)
 
     def accepts_entries(self, now: datetime | None = None) -> bool:
         return self.phase(now) == Phase.ENTRIES_OPEN
+
+    def accepts_votes(self, now: datetime | None = None) -> bool:
+        return self.phase(now) == Phase.PUBLIC_VOTING
 
     @property
     def has_public_voting(self) -> bool:

@@ -133,6 +133,12 @@ class TimelineStep:
     is_done: bool
 
 
+def _phases(step_phase: Phase | tuple[Phase, ...] | None) -> tuple[Phase, ...]:
+    if step_phase is None:
+        return ()
+    return step_phase if isinstance(step_phase, tuple) else (step_phase,)
+
+
 def challenge_timeline(*, challenge: Challenge, now: datetime | None = None) -> list[TimelineStep]:
     """The steps of a challenge in order, with the current one marked."""
     now = now or timezone.now()
@@ -146,7 +152,14 @@ def challenge_timeline(*, challenge: Challenge, now: datetime | None = None) -> 
             Phase.ENTRIES_OPEN,
         ),
         ("entries_close", _("Entries close"), challenge.entries_close_at, None, None),
-        ("judging", _("Judging"), challenge.entries_close_at, challenge.results_at, Phase.JUDGING),
+        (
+            "judging",
+            _("Judging"),
+            challenge.entries_close_at,
+            challenge.results_at,
+            # Judging goes on after public voting closed, until the results are out.
+            (Phase.JUDGING, Phase.VOTING_CLOSED),
+        ),
     ]
     if challenge.has_public_voting:
         steps.append(
@@ -165,8 +178,8 @@ def challenge_timeline(*, challenge: Challenge, now: datetime | None = None) -> 
             label=label,
             starts_at=starts_at,
             ends_at=ends_at,
-            is_current=step_phase == phase,
-            is_done=step_phase != phase and (ends_at or starts_at) <= now,
+            is_current=phase in _phases(step_phase),
+            is_done=phase not in _phases(step_phase) and (ends_at or starts_at) <= now,
         )
         for key, label, starts_at, ends_at, step_phase in steps
     ]

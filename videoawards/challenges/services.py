@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from transcoding import services as media_services
 from transcoding.models import MediaAsset, UploadSession
@@ -17,7 +19,9 @@ from videoawards.accounts.emails import send_templated_mail
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for, is_organiser_for, is_verified
 from videoawards.accounts.selectors import may_take_part
+from videoawards.core import audit
 
+from . import phases
 from .models import (
     ENTRY_TRANSITIONS,
     Award,
@@ -27,8 +31,9 @@ from .models import (
     EntryCreator,
     EntryState,
     Feature,
+    Phase,
 )
-from .signals import entry_state_changed, feature_curated
+from .signals import entry_state_changed, feature_curated, phase_changed
 
 
 class Actor(enum.Enum):
@@ -444,3 +449,165 @@ def tell_creators_about_video(*, asset: MediaAsset, ready: bool) -> int:
                 )
                 sent += 1
     return sent
+
+
+# --- Phases ------------------------------------------------------------------------------
+
+# The advisory-lock class of "a challenge's phase" (PostgreSQL): votes hold it shared while
+# they insert, a phase change holds it alone, so once a close returns no vote still counts.
+_PHASE_LOCK_CLASS = 7301
+
+
+def hold_phase(challenge_id: int, *, shared: bool) -> None:
+    """Inside a transaction: keep the challenge's phase from changing until it ends (shared),
+    or wait until no vote is in flight and keep new ones out (not shared).
+
+    PostgreSQL only; SQLite already lets one writer at a time through.
+    """
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [_PHASE_LOCK_CLASS, challenge_id])
+
+
+def _lock_challenge(challenge: Challenge) -> Challenge:
+    locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    hold_phase(locked.pk, shared=False)
+    return locked
+
+
+def _bring_dates_forward(challenge: Challenge, to: Phase, now: datetime) -> list[str]:
+    """A step taken before its planned date moves that date to now, so the timeline shows
+    what happened (and a challenge on schedule does not fall back to the old date)."""
+    moved: list[str] = []
+
+    def bring(field: str, not_before: datetime | None) -> None:
+        planned = getattr(challenge, field)
+        if planned is not None and planned > now:
+            setattr(challenge, field, max(now, not_before) if not_before else now)
+            moved.append(field)
+
+    if to == Phase.ENTRIES_OPEN:
+        bring("entries_open_at", None)
+    elif to == Phase.JUDGING:
+        bring("entries_close_at", challenge.entries_open_at + timedelta(microseconds=1))
+    elif to == Phase.PUBLIC_VOTING:
+        bring("voting_opens_at", challenge.entries_close_at)
+    elif to == Phase.VOTING_CLOSED:
+        opened = challenge.voting_opens_at
+        bring("voting_closes_at", opened + timedelta(microseconds=1) if opened else None)
+    elif to == Phase.RESULTS:
+        bring("results_at", challenge.voting_closes_at or challenge.entries_close_at)
+    return moved
+
+
+def _set_stage(challenge: Challenge, to: Phase, *, by: User | None, now: datetime) -> None:
+    before = challenge.stage
+    moved = _bring_dates_forward(challenge, to, now)
+    challenge.stage = to
+    challenge.save(update_fields=["stage", *moved])
+    audit.record(
+        actor=by,
+        action="challenge.phase",
+        target=challenge,
+        data={"from": before, "to": to, "dates_moved": moved},
+    )
+    transaction.on_commit(lambda: phase_changed.send(sender=Challenge, challenge=challenge))
+
+
+# What the organiser's button for each step says.
+PHASE_STEP_NAMES = {
+    Phase.ENTRIES_OPEN: gettext_lazy("Open entries"),
+    Phase.JUDGING: gettext_lazy("Close entries and start judging"),
+    Phase.PUBLIC_VOTING: gettext_lazy("Open public voting"),
+    Phase.VOTING_CLOSED: gettext_lazy("Close public voting"),
+    Phase.RESULTS: gettext_lazy("Publish the results"),
+}
+
+
+def advance_phase(
+    *, challenge: Challenge, to: str, by: User, now: datetime | None = None
+) -> Challenge:
+    """An organiser takes the challenge's next step. Only the next step, only forward;
+    results come by publishing them (voting.services.publish_results).
+
+    Raises PermissionDenied for anyone but the challenge's organisers and ValidationError,
+    in plain words, for any other step.
+    """
+    if not is_organiser_for(by, challenge.provider_network_id):
+        raise PermissionDenied(_("Only organisers of this challenge can change its phase."))
+    try:
+        target = Phase(to)
+    except ValueError:
+        raise ValidationError(_("There is no such step.")) from None
+    with transaction.atomic():
+        locked = _lock_challenge(challenge)
+        now = now or timezone.now()
+        current = locked.phase(now)
+        if target == Phase.RESULTS:
+            raise ValidationError(
+                _("Results come out when you publish them: compute them on the Results page.")
+            )
+        if locked.next_phase(now) != target:
+            if phases.is_past(current, target):
+                raise ValidationError(
+                    _("This step was already taken: the challenge is in “%(phase)s”.")
+                    % {"phase": current.label},
+                    code="already",
+                )
+            raise ValidationError(
+                _("The challenge is in “%(phase)s”: take the steps in order.")
+                % {"phase": current.label},
+                code="out_of_order",
+            )
+        if target == Phase.PUBLIC_VOTING and not locked.has_public_voting:
+            raise ValidationError(_("This challenge has no public vote: set its dates first."))
+        _set_stage(locked, target, by=by, now=now)
+    challenge.refresh_from_db()
+    return challenge
+
+
+def follow_schedule(*, challenge: Challenge, now: datetime | None = None) -> bool:
+    """Records the phase a challenge on schedule reached by its dates. True if it moved.
+
+    The same lock as an organiser's step: when voting closes by the clock, the votes in
+    flight finish first and no later one counts.
+    """
+    now = now or timezone.now()
+    if not challenge.on_schedule or phases.is_past(
+        challenge.stage, phases.scheduled_phase(challenge.timeline, now)
+    ):
+        return False  # nothing to record (checked again under the lock)
+    with transaction.atomic():
+        locked = _lock_challenge(challenge)
+        reached = phases.scheduled_phase(locked.timeline, now)
+        if phases.is_past(locked.stage, reached):
+            return False
+        _set_stage(locked, reached, by=None, now=now)
+    challenge.refresh_from_db()
+    return True
+
+
+def mark_results_published(*, challenge: Challenge, by: User | None, now: datetime) -> None:
+    """The last step, taken by publishing (voting.services.publish_results, which holds
+    the challenge's lock already)."""
+    _set_stage(challenge, Phase.RESULTS, by=by, now=now)
+
+
+def set_on_schedule(*, challenge: Challenge, on: bool, by: User) -> Challenge:
+    """Whether the challenge moves by its dates or only by the organiser's steps. Turning
+    the schedule on applies dates that already passed at once (never backwards)."""
+    if not is_organiser_for(by, challenge.provider_network_id):
+        raise PermissionDenied(_("Only organisers of this challenge can change its phase."))
+    with transaction.atomic():
+        locked = _lock_challenge(challenge)
+        if locked.on_schedule != on:
+            locked.on_schedule = on
+            locked.save(update_fields=["on_schedule"])
+            audit.record(
+                actor=by, action="challenge.schedule", target=locked, data={"on_schedule": on}
+            )
+    challenge.refresh_from_db()
+    follow_schedule(challenge=challenge)
+    return challenge

@@ -11,3 +11,7 @@ entry_state_changed = Signal()
 # Sent by services.curate_feature after an organiser pinned, hid or moved a homepage
 # feature. Keyword arguments: feature, by, changes (field name -> new value).
 feature_curated = Signal()
+
+# Sent after a challenge moved to another phase (services.advance_phase, follow_schedule,
+# publishing results), once the change is committed. Keyword arguments: challenge.
+phase_changed = Signal()

@@ -24,6 +24,14 @@ class ResultSnapshot(models.Model):
     )
     input_hash = models.CharField(max_length=64)
     data = models.JSONField()
+    # A scheduled release: published by voting.release_due_results at this moment, in the
+    # name of the organiser who scheduled it. At most one snapshot per challenge has one.
+    release_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    release_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Why the scheduled release could not publish (shown on the organiser's to-do list).
+    release_problem = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

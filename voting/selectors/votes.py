@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from videoawards.accounts.models import User
 from videoawards.challenges.models import (
@@ -57,11 +56,7 @@ def votable_entries(*, challenge: Challenge) -> QuerySet[Entry]:
 
 
 def voting_is_open(*, challenge: Challenge, now=None) -> bool:
-    now = now or timezone.now()
-    return (
-        challenge.has_public_voting
-        and challenge.voting_opens_at <= now < challenge.voting_closes_at
-    )
+    return challenge.has_public_voting and challenge.accepts_votes(now)
 
 
 def tallies_visible(*, challenge: Challenge, policy: VotePolicy, now=None) -> bool:

@@ -8,7 +8,14 @@ from voting.services.jury import (
     drop_juror,
     save_review,
 )
-from voting.services.results import compute_results, publish_results
+from voting.services.results import (
+    cancel_release,
+    compute_results,
+    publish_results,
+    release_due_results,
+    require_results_ready,
+    schedule_release,
+)
 from voting.services.votes import (
     cast_vote,
     flag_suspicious_votes,
@@ -18,6 +25,7 @@ from voting.services.votes import (
 
 __all__ = [
     "assign_jurors",
+    "cancel_release",
     "cast_vote",
     "close_round",
     "compute_results",
@@ -27,6 +35,9 @@ __all__ = [
     "flag_suspicious_votes",
     "invalidate_votes",
     "publish_results",
+    "release_due_results",
+    "require_results_ready",
     "save_review",
+    "schedule_release",
     "withdraw_vote",
 ]

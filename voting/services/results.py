@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from videoawards.accounts.models import User
 from videoawards.badges import services as badge_services
+from videoawards.challenges import phases
 from videoawards.challenges import services as challenge_services
-from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Award, Challenge, Entry, EntryState
+from videoawards.challenges.models import (
+    PUBLIC_ENTRY_STATES,
+    Award,
+    Challenge,
+    Entry,
+    EntryState,
+    Phase,
+)
 from videoawards.challenges.selectors import public_entry_q
 from videoawards.core import audit
 from voting import selectors
@@ -107,13 +117,51 @@ def challenge_results(*, challenge: Challenge) -> dict[str, Any]:
     }
 
 
-def compute_results(*, challenge: Challenge, by: User | None) -> ResultSnapshot:
+def counts_public_votes(challenge: Challenge) -> bool:
+    """Whether any award of the challenge counts public votes."""
+    return challenge.has_public_voting and any(
+        award.decided_by != Award.DecidedBy.JURY for award in challenge.awards.all()
+    )
+
+
+def require_results_ready(
+    *, challenge: Challenge, publishing: bool, now: datetime | None = None, record: bool = True
+) -> None:
+    """Results wait for the phases they depend on: entries closed and, when they count
+    public votes (or are to be published), voting closed. The schedule's moves are
+    recorded first, under the phase lock, so no vote is still in flight after this
+    (`record` False: only tell, for a page)."""
+    now = now or timezone.now()
+    if record:
+        challenge_services.follow_schedule(challenge=challenge, now=now)
+    phase = challenge.phase(now)
+    if not phases.is_past(phase, Phase.JUDGING):
+        raise ValidationError(
+            _("Entries are still open. Results can be worked out once entries have closed."),
+            code="entries_open",
+        )
+    waits_for_votes = challenge.has_public_voting if publishing else counts_public_votes(challenge)
+    if waits_for_votes and not phases.is_past(phase, Phase.VOTING_CLOSED):
+        raise ValidationError(
+            _(
+                "Public voting is still open. Close voting first: results that count votes "
+                "can't be worked out or published while people are still voting."
+            ),
+            code="voting_open",
+        )
+
+
+def compute_results(
+    *, challenge: Challenge, by: User | None, now: datetime | None = None
+) -> ResultSnapshot:
     """Freezes the current results into a snapshot an organiser can review and publish.
 
     `by` None is the command line (an operator); otherwise an organiser of the challenge.
+    Refused while entries are open, or while public voting is open if any award counts votes.
     """
     if by is not None:
         require_organiser(challenge=challenge, user=by)
+    require_results_ready(challenge=challenge, publishing=False, now=now)
     try:
         data = challenge_results(challenge=challenge)
     except pure_tally.TallyInputError as error:
@@ -133,16 +181,26 @@ def _move(entry: Entry, to_state: str, by: User) -> None:
 
 
 @transaction.atomic
-def publish_results(*, snapshot: ResultSnapshot, by: User) -> ResultPublication:
+def publish_results(
+    *, snapshot: ResultSnapshot, by: User, now: datetime | None = None
+) -> ResultPublication:
     """Publishes a snapshot: marks finalists and winners, features the winners on the
-    homepage, gives jurors their badge and emails the participants.
+    homepage, gives jurors their badge, emails the participants and moves the challenge
+    to its last phase, all in one transaction.
 
-    Refused when the reviews or votes changed since the snapshot was computed.
+    Publishing a challenge already published does nothing and returns that publication.
+    Refused while voting is open, and when the reviews or votes changed since the
+    snapshot was computed.
     """
+    now = now or timezone.now()
     challenge = Challenge.objects.select_for_update().get(pk=snapshot.challenge_id)
     require_organiser(challenge=challenge, user=by)
-    if ResultPublication.objects.filter(challenge=challenge, withdrawn_at__isnull=True).exists():
-        raise ValidationError(_("Results of this challenge are already published."))
+    live = ResultPublication.objects.filter(challenge=challenge, withdrawn_at__isnull=True).first()
+    if live is not None:
+        return live
+    require_results_ready(challenge=challenge, publishing=True, now=now)
+    challenge.refresh_from_db()
+    challenge_services.hold_phase(challenge.pk, shared=False)
     current = challenge_results(challenge=challenge)
     if current["input_hash"] != snapshot.input_hash:
         raise ValidationError(
@@ -164,7 +222,13 @@ def publish_results(*, snapshot: ResultSnapshot, by: User) -> ResultPublication:
             challenge_services.feature_winners(
                 award=awards[item["award"]], entries=[entries[item["winner"]]], by=by
             )
-    publication = ResultPublication.objects.create(snapshot=snapshot, challenge=challenge, by=by)
+    publication = ResultPublication.objects.create(
+        snapshot=snapshot, challenge=challenge, by=by, at=now
+    )
+    challenge_services.mark_results_published(challenge=challenge, by=by, now=now)
+    ResultSnapshot.objects.filter(challenge=challenge, release_at__isnull=False).update(
+        release_at=None
+    )
     audit.record(
         actor=by,
         action="results.publish",
@@ -188,6 +252,64 @@ def publish_results(*, snapshot: ResultSnapshot, by: User) -> ResultPublication:
     messages = _result_emails(challenge=challenge, finalists=entry_ids, winners=winners)
     transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
     return publication
+
+
+@transaction.atomic
+def schedule_release(
+    *, snapshot: ResultSnapshot, by: User, at: datetime | None = None
+) -> ResultSnapshot:
+    """Publishes the snapshot at `at` (the challenge's results date by default), by
+    voting.release_due_results; another snapshot scheduled before is unscheduled."""
+    challenge = Challenge.objects.select_for_update().get(pk=snapshot.challenge_id)
+    require_organiser(challenge=challenge, user=by)
+    if ResultPublication.objects.filter(challenge=challenge, withdrawn_at__isnull=True).exists():
+        raise ValidationError(_("The results of this challenge are already published."))
+    at = at or challenge.results_at
+    if at < timezone.now():
+        raise ValidationError(
+            _("That moment has passed. Publish now, or pick a time in the future."),
+            code="past",
+        )
+    ResultSnapshot.objects.filter(challenge=challenge, release_at__isnull=False).update(
+        release_at=None, release_by=None
+    )
+    snapshot.release_at, snapshot.release_by, snapshot.release_problem = at, by, ""
+    snapshot.save(update_fields=["release_at", "release_by", "release_problem"])
+    audit.record(
+        actor=by,
+        action="results.schedule",
+        target=challenge,
+        data={"snapshot": snapshot.pk, "at": at.isoformat()},
+    )
+    return snapshot
+
+
+@transaction.atomic
+def cancel_release(*, snapshot: ResultSnapshot, by: User) -> None:
+    require_organiser(challenge=snapshot.challenge, user=by)
+    ResultSnapshot.objects.filter(pk=snapshot.pk).update(release_at=None, release_by=None)
+    audit.record(
+        actor=by, action="results.unschedule", target=snapshot.challenge, data={"id": snapshot.pk}
+    )
+
+
+def release_due_results(*, now: datetime | None = None) -> list[ResultPublication]:
+    """Publishes every scheduled snapshot whose moment came (the beat task calls this each
+    minute). A release that cannot publish keeps its reason for the organiser's to-do."""
+    now = now or timezone.now()
+    published = []
+    due = ResultSnapshot.objects.filter(
+        release_at__lte=now, release_problem="", publication__isnull=True
+    ).select_related("release_by")
+    for snapshot in due:
+        try:
+            if snapshot.release_by is None:
+                raise PermissionDenied(_("The organiser who scheduled it left."))
+            published.append(publish_results(snapshot=snapshot, by=snapshot.release_by, now=now))
+        except (ValidationError, PermissionDenied) as error:
+            problem = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            ResultSnapshot.objects.filter(pk=snapshot.pk).update(release_problem=problem[:300])
+    return published
 
 
 def _result_emails(*, challenge: Challenge, finalists: set[int], winners: set[int]) -> list:

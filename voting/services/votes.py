@@ -28,7 +28,9 @@ from django.utils.translation import ngettext
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_verified
 from videoawards.accounts.selectors import may_take_part
-from videoawards.challenges.models import Challenge, Entry
+from videoawards.challenges import phases
+from videoawards.challenges import services as challenge_services
+from videoawards.challenges.models import Challenge, Entry, Phase
 from videoawards.challenges.selectors import public_entry_q
 from videoawards.core import audit
 from voting import selectors
@@ -47,8 +49,9 @@ class EntryNotVotable(ObjectDoesNotExist):
 class EntryFacts:
     entry_id: int
     challenge_id: int
-    opens_at: datetime
-    closes_at: datetime
+    stage: str
+    on_schedule: bool
+    timeline: phases.Timeline
     creator_ids: frozenset[int]
     kind: str
     votes_per_account: int
@@ -104,8 +107,9 @@ def _load_facts(entry_id: int) -> EntryFacts | None:
     return EntryFacts(
         entry_id=entry.pk,
         challenge_id=challenge.pk,
-        opens_at=challenge.voting_opens_at,  # type: ignore[arg-type]  # set on vote challenges
-        closes_at=challenge.voting_closes_at,  # type: ignore[arg-type]
+        stage=challenge.stage,
+        on_schedule=challenge.on_schedule,
+        timeline=challenge.timeline,
         creator_ids=frozenset(entry.creator_links.values_list("user_id", flat=True)),
         kind=policy.kind,
         votes_per_account=policy.votes_per_account,
@@ -130,11 +134,18 @@ def _checked_facts(*, voter: User, entry_id: int, now: datetime | None) -> Entry
     if facts is None:
         raise EntryNotVotable(_("This video is not in a public vote."))
     now = now or timezone.now()
-    if not facts.opens_at <= now < facts.closes_at:
-        raise ValidationError(_("Voting is not open right now."), code="voting_closed")
+    phase = phases.current_phase(
+        stage=facts.stage, on_schedule=facts.on_schedule, timeline=facts.timeline, now=now
+    )
+    if phase != Phase.PUBLIC_VOTING:
+        raise _voting_closed()
     if voter.pk in facts.creator_ids:
         raise ValidationError(_("You can't vote for your own video."), code="own_entry")
     return facts
+
+
+def _voting_closed() -> ValidationError:
+    return ValidationError(_("Voting is not open right now."), code="voting_closed")
 
 
 def address_hash(address: str) -> str:
@@ -148,16 +159,31 @@ def address_hash(address: str) -> str:
 _INSERT_SQL = None
 
 
-def _insert_vote(*, voter: User, facts: EntryFacts, address: str, now: datetime) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING: True if this call made the vote."""
+def _insert_sql() -> str:
+    """INSERT ... SELECT ... WHERE the challenge's confirmed stage still allows votes:
+    closing or publishing takes effect in the same statement, whatever a process cached."""
     global _INSERT_SQL  # built once per process
     if _INSERT_SQL is None:
-        table = connection.ops.quote_name(Vote._meta.db_table)
+        quote = connection.ops.quote_name
+        votes, challenges = quote(Vote._meta.db_table), quote(Challenge._meta.db_table)
+        over = ", ".join(f"'{phase.value}'" for phase in phases.VOTING_OVER)
         _INSERT_SQL = (
-            f"INSERT INTO {table} (voter_id, entry_id, challenge_id, scope, address_hash, "  # noqa: S608
-            "created_at) VALUES (%s, %s, %s, %s, %s, %s) "
+            f"INSERT INTO {votes} (voter_id, entry_id, challenge_id, scope, address_hash, "  # noqa: S608
+            "created_at) SELECT %s, %s, %s, %s, %s, %s WHERE EXISTS ("
+            f"SELECT 1 FROM {challenges} WHERE id = %s AND (stage = '{Phase.PUBLIC_VOTING.value}'"
+            f" OR (on_schedule AND stage NOT IN ({over})))) "
             "ON CONFLICT (voter_id, entry_id) DO NOTHING RETURNING id"
         )
+    return _INSERT_SQL
+
+
+def _insert_vote(*, voter: User, facts: EntryFacts, address: str, now: datetime) -> bool:
+    """Insert-or-ignore, only while the challenge's stage allows votes: True if this call
+    made the vote. Raises ValidationError when voting was closed meanwhile.
+
+    On PostgreSQL it holds the challenge's phase lock shared (challenges.services.hold_phase)
+    so that a close waits for the votes in flight and no vote commits after it.
+    """
     params: list[Any] = [
         voter.pk,
         facts.entry_id,
@@ -165,14 +191,27 @@ def _insert_vote(*, voter: User, facts: EntryFacts, address: str, now: datetime)
         facts.scope,
         address_hash(address),
         now,
+        facts.challenge_id,
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         if settings.VOTING_ASYNC_COMMIT and connection.vendor == "postgresql":
             # Acknowledge before the WAL reaches the disk: a PostgreSQL crash may lose the
             # last moment of votes (never corrupts); opt-in for spikes (see settings).
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(_INSERT_SQL, params)
-        return cursor.fetchone() is not None
+        challenge_services.hold_phase(facts.challenge_id, shared=True)
+        cursor.execute(_insert_sql(), params)
+        if cursor.fetchone() is not None:
+            return True
+    if _stage_refuses_votes(facts.challenge_id):
+        raise _voting_closed()
+    return False
+
+
+def _stage_refuses_votes(challenge_id: int) -> bool:
+    challenge = Challenge.objects.only("stage", "on_schedule").get(pk=challenge_id)
+    if challenge.stage == Phase.PUBLIC_VOTING:
+        return False
+    return not challenge.on_schedule or challenge.stage in phases.VOTING_OVER
 
 
 def _locked_ballot(*, voter: User, facts: EntryFacts) -> Ballot:
@@ -226,10 +265,13 @@ def withdraw_vote(*, voter: User, entry_id: int, now: datetime | None = None) ->
     """
     facts = _checked_facts(voter=voter, entry_id=entry_id, now=now)
     valid = Vote.objects.filter(voter=voter, entry_id=entry_id, invalidation__isnull=True)
-    if facts.kind == VotePolicy.Kind.PER_ENTRY:
-        deleted, _rows = valid.delete()
-        return VoteOutcome(entry_id=entry_id, voted=False, changed=bool(deleted))
     with transaction.atomic():
+        challenge_services.hold_phase(facts.challenge_id, shared=True)
+        if _stage_refuses_votes(facts.challenge_id):
+            raise _voting_closed()
+        if facts.kind == VotePolicy.Kind.PER_ENTRY:
+            deleted, _rows = valid.delete()
+            return VoteOutcome(entry_id=entry_id, voted=False, changed=bool(deleted))
         ballot = _locked_ballot(voter=voter, facts=facts)
         deleted, _rows = valid.delete()
         if deleted:

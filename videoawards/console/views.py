@@ -1,0 +1,87 @@
+"""The organiser console: thin views over console.selectors and the apps' services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from videoawards.accounts.permissions import is_any_organiser, is_organiser_for
+from videoawards.challenges import services as challenge_services
+from videoawards.challenges.models import Challenge
+from videoawards.challenges.selectors import challenge_timeline
+from videoawards.console import selectors
+
+
+def _require_organiser(request: HttpRequest) -> None:
+    if not is_any_organiser(request.user):
+        raise PermissionDenied(_("The console is for organisers."))
+
+
+def _organised(request: HttpRequest, slug: str) -> Challenge:
+    challenge = get_object_or_404(Challenge, slug=slug)
+    if not is_organiser_for(request.user, challenge.provider_network_id):
+        raise PermissionDenied(_("Only organisers of this challenge can do this."))
+    return challenge
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_organiser(request)
+    return render(
+        request,
+        "console/dashboard.html",
+        {"dashboard": selectors.dashboard(user=request.user)},  # type: ignore[arg-type]
+    )
+
+
+@login_required
+def phase(request: HttpRequest, slug: str) -> HttpResponse:
+    """The challenge's phases on one timeline, and its next step to confirm."""
+    challenge = _organised(request, slug)
+    if request.method == "POST":
+        try:
+            challenge_services.advance_phase(
+                challenge=challenge,
+                to=request.POST.get("to", ""),
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Done: %(title)s is now in “%(phase)s”.")
+                % {"title": challenge.title, "phase": challenge.phase().label},
+            )
+        return redirect("console:phase", slug=challenge.slug)
+    next_step = challenge.next_phase()
+    return render(
+        request,
+        "console/phase.html",
+        {
+            "challenge": challenge,
+            "current": challenge.phase(),
+            "next_step": next_step,
+            "step_name": challenge_services.PHASE_STEP_NAMES.get(next_step) if next_step else None,
+            "explanation": selectors.STEP_EXPLANATIONS.get(next_step) if next_step else None,
+            "timeline": challenge_timeline(challenge=challenge),
+        },
+    )
+
+
+@login_required
+@require_POST
+def schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    challenge = _organised(request, slug)
+    on = request.POST.get("on_schedule") == "1"
+    challenge_services.set_on_schedule(challenge=challenge, on=on, by=request.user)  # type: ignore[arg-type]
+    if on:
+        messages.success(request, _("The challenge now moves on by itself at its dates."))
+    else:
+        messages.success(request, _("Each step now waits for you to take it here."))
+    return redirect("console:phase", slug=challenge.slug)
