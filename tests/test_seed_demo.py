@@ -15,8 +15,13 @@ from videoawards.demo.management.commands.seed_demo import (
     DEMO_PASSWORD,
 )
 from videoawards.workshops.models import Registration, Workshop
+from voting import services as voting_services
+from voting.models import Assignment
 
 pytestmark = pytest.mark.django_db
+
+# The open challenge's 3 sample entries and the season's 2 + 2 + 3, each with its video.
+SEASON_VIDEOS = 10
 
 
 def _counts() -> dict[str, int]:
@@ -43,9 +48,9 @@ def test_seed_demo_twice_creates_the_same_rows_once():
     assert first == {
         "User": 5,
         "ProviderNetwork": 1,
-        "Challenge": 1,
-        "Category": 2,
-        "Award": 2,
+        "Challenge": 4,  # the open one and the season's three
+        "Category": 8,
+        "Award": 8,
         "Workshop": 2,
         "Registration": 2,
     }
@@ -154,7 +159,7 @@ def test_seeding_again_neither_makes_nor_queues_the_videos_twice(
     # then
     assert callbacks == []
     assert {e.title: e.media_asset for e in _sample_entries()} == first
-    assert MediaAsset.objects.count() == 3
+    assert MediaAsset.objects.count() == SEASON_VIDEOS
     assert [a.queued_at is not None for a in first.values()] == [True] * 3
 
 
@@ -171,4 +176,43 @@ def test_a_sample_video_whose_files_are_gone_is_made_again(tiny_samples):
     assert entry.media_asset_id != lost.pk
     assert entry.media_asset.status == MediaAsset.Status.READY
     assert not MediaAsset.objects.filter(pk=lost.pk).exists()
-    assert MediaAsset.objects.count() == 3
+    assert MediaAsset.objects.count() == SEASON_VIDEOS
+
+
+@pytest.mark.slow
+def test_the_demo_season_gives_every_role_something_to_do(tiny_samples):
+    # when
+    _seed(videos="inline")
+    # then: one challenge in every phase
+    phases = {c.slug: c.phase() for c in Challenge.objects.all()}
+    assert phases == {
+        DEMO_CHALLENGE_SLUG: Phase.ENTRIES_OPEN,
+        "demo-water-wonders": Phase.JUDGING,
+        "demo-light-and-colour": Phase.PUBLIC_VOTING,
+        "demo-tiny-machines": Phase.RESULTS,
+    }
+    # visitors see last season's winners on the homepage and its results
+    visitor = Client()
+    home = visitor.get("/").content.decode()
+    winners = Entry.objects.filter(challenge__slug="demo-tiny-machines", state=EntryState.WINNER)
+    assert winners.exists()
+    assert all(entry.title in home for entry in winners)
+    results = visitor.get("/voting/demo-tiny-machines/results/").content.decode()
+    assert "Jury Prize" in results
+    # the juror has reviews to write, of entries with videos
+    juror = User.objects.get(role=Role.JUROR)
+    open_reviews = Assignment.objects.filter(
+        juror=juror, round__challenge__slug="demo-water-wonders", review__isnull=True
+    )
+    assert open_reviews.count() == 2
+    assert all(a.entry.media_asset.status == MediaAsset.Status.READY for a in open_reviews)
+    # a participant can vote now, for someone else's video
+    voter = User.objects.get(email="participant2@demo.videoawards.invalid")
+    votable = Entry.objects.get(title="A rainbow in a glass")
+    outcome = voting_services.cast_vote(voter=voter, entry_id=votable.pk)
+    assert outcome.changed
+    # the organiser's console shows the season
+    organiser = Client()
+    organiser.force_login(User.objects.get(role=Role.ORGANISER))
+    console = organiser.get("/organise/").content.decode()
+    assert "Light and Colour" in console and "Water Wonders" in console

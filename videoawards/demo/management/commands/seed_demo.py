@@ -7,6 +7,7 @@ state, and the dates move so the challenge is always open for entries "now".
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from transcoding.media import samples
 from transcoding.models import MediaAsset
 from videoawards.accounts.models import ProviderNetwork, Role, User
 from videoawards.challenges.models import (
+    PUBLIC_ENTRY_STATES,
     Award,
     Category,
     Challenge,
@@ -29,6 +31,7 @@ from videoawards.challenges.models import (
     EntryCreator,
     EntryState,
 )
+from videoawards.demo import season
 from videoawards.moderation.services import approve_entry
 from videoawards.workshops import services as workshop_services
 from videoawards.workshops.models import Registration, Workshop
@@ -37,6 +40,7 @@ from videoawards.workshops.models import Registration, Workshop
 DEMO_PASSWORD = "videoawards-demo"  # noqa: S105
 DEMO_EMAIL_DOMAIN = "demo.videoawards.invalid"
 DEMO_CHALLENGE_SLUG = "demo-science-in-90-seconds"
+DEMO_NETWORK_SLUG = "demo-stem-network"
 VIDEOS_QUEUE, VIDEOS_INLINE, VIDEOS_NONE = VIDEO_MODES = ("queue", "inline", "none")
 # Small enough to make and transcode in a few seconds, big enough to look like a video.
 SAMPLE_SECONDS, SAMPLE_WIDTH, SAMPLE_HEIGHT = 6, 640, 360
@@ -115,6 +119,7 @@ class Command(BaseCommand):
         made = seed_sample_entries(
             challenge=challenge, participants=participants, videos=options["videos"]
         )
+        made += seed_season(participants=participants, videos=options["videos"])
         self.stdout.write(demo_logins_text())
         if made and options["videos"] == VIDEOS_QUEUE:
             self.stdout.write(
@@ -133,7 +138,32 @@ def seed_demo(*, now: datetime | None = None, videos: str = VIDEOS_QUEUE) -> Cha
     seed_sample_entries for `videos`); returns the demo challenge."""
     challenge, participants = seed_rows(now=now)
     seed_sample_entries(challenge=challenge, participants=participants, videos=videos)
+    seed_season(participants=participants, videos=videos, now=now)
     return challenge
+
+
+def seed_season(
+    *, participants: list[User], videos: str = VIDEOS_QUEUE, now: datetime | None = None
+) -> int:
+    """A challenge in every phase (videoawards.demo.season); returns the videos made."""
+    now = (now or timezone.now()).replace(minute=0, second=0, microsecond=0)
+    network = ProviderNetwork.objects.get(slug=DEMO_NETWORK_SLUG)
+    organiser = User.objects.get(email=f"organiser@{DEMO_EMAIL_DOMAIN}")
+    juror = User.objects.get(email=f"juror@{DEMO_EMAIL_DOMAIN}")
+    made = 0
+    for spec in season.SEASON:
+        challenge = season.seed_season_challenge(spec=spec, network=network, now=now)
+        made += seed_sample_entries(
+            challenge=challenge, participants=participants, videos=videos, samples=spec.entries
+        )
+        season.run_season_challenge(
+            spec=spec,
+            challenge=challenge,
+            organiser=organiser,
+            juror=juror,
+            participants=participants,
+        )
+    return made
 
 
 @transaction.atomic
@@ -142,7 +172,7 @@ def seed_rows(*, now: datetime | None = None) -> tuple[Challenge, list[User]]:
     # Whole hours, so two runs in the same hour leave the dates untouched.
     now = (now or timezone.now()).replace(minute=0, second=0, microsecond=0)
     network, _ = ProviderNetwork.objects.update_or_create(
-        slug="demo-stem-network",
+        slug=DEMO_NETWORK_SLUG,
         defaults={
             "name": "Demo STEM Network",
             "description": "A network of science centres and schools that runs the demo.",
@@ -280,7 +310,11 @@ def seed_workshops(
 
 
 def seed_sample_entries(
-    *, challenge: Challenge, participants: list[User], videos: str = VIDEOS_QUEUE
+    *,
+    challenge: Challenge,
+    participants: list[User],
+    videos: str = VIDEOS_QUEUE,
+    samples: Sequence[DemoEntry | season.SeasonEntry] = (),
 ) -> int:
     """Approved entries of the demo participants, each with a short generated video, so
     the demo has something to play, judge and vote on; returns how many videos were made.
@@ -293,7 +327,7 @@ def seed_sample_entries(
     if videos == VIDEOS_NONE:
         return 0
     made = 0
-    for sample in DEMO_ENTRIES:
+    for sample in samples or DEMO_ENTRIES:
         creators = [participants[number] for number in sample.creators]
         entry = seed_entry(challenge=challenge, sample=sample, creators=creators)
         asset = entry.media_asset
@@ -324,7 +358,9 @@ def approve_demo_entries(*, challenge: Challenge, moderator: User) -> int:
 
 
 @transaction.atomic
-def seed_entry(*, challenge: Challenge, sample: DemoEntry, creators: list[User]) -> Entry:
+def seed_entry(
+    *, challenge: Challenge, sample: DemoEntry | season.SeasonEntry, creators: list[User]
+) -> Entry:
     """The sample entry, approved, so visitors see it (demo rows skip the moderation queue)."""
     now = timezone.now()
     entry = Entry.objects.filter(challenge=challenge, title=sample.title).first() or Entry(
@@ -333,7 +369,7 @@ def seed_entry(*, challenge: Challenge, sample: DemoEntry, creators: list[User])
     entry.category = challenge.categories.get(slug=sample.category)
     entry.description = sample.description
     entry.team_name = sample.team_name
-    if entry.state != EntryState.APPROVED:
+    if entry.state not in PUBLIC_ENTRY_STATES:  # finalists and winners stay what they won
         entry.state = EntryState.APPROVED
         entry.state_changed_at = now
     entry.moderation_reason = ""
