@@ -72,7 +72,7 @@ from videoawards.accounts import consent as consent_services
 from videoawards.accounts.models import GuardianConsent, User
 from videoawards.badges import services as badge_services
 from videoawards.badges.models import Portfolio
-from videoawards.challenges.models import Entry
+from videoawards.challenges.models import Challenge, Entry
 from videoawards.moderation.models import Report
 from videoawards.workshops.models import Registration
 from voting import services as voting_services
@@ -1075,6 +1075,16 @@ MATRIX: list[Row] = [
     R("voting:publish", {"slug": "@c_vote", "snapshot_id": "@s_done"}, POST,
                           LOGIN, 403,   403,   403,   403,   403,   403,   404,   403,   403,
       probe=count(ResultPublication)),
+    R("voting:schedule_release", {"slug": "@c_closed", "snapshot_id": "@s_closed"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
+      probe=lambda w, u: ResultSnapshot.objects.get(pk=w.obj["s_closed"].pk).release_at),
+    R("voting:schedule_release", {"slug": "@c_vote", "snapshot_id": "@s_done"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   404,   403,   403,
+      probe=lambda w, u: ResultSnapshot.objects.get(pk=w.obj["s_done"].pk).release_at),
+    # Nothing is scheduled in the world: cancelling answers the same and changes nothing.
+    R("voting:cancel_release", {"slug": "@c_closed", "snapshot_id": "@s_closed"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   NOPE,  403,   403,
+      probe=lambda w, u: ResultSnapshot.objects.get(pk=w.obj["s_closed"].pk).release_at),
     R("voting:results", {"slug": "@c_done"}, GET,
                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
     # Not yet published: the page says when results come.
@@ -1088,6 +1098,39 @@ MATRIX: list[Row] = [
                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
     R("challenge-results", {"slug": "@c_vote"}, GET,
                           404,   404,   404,   404,   404,   404,   404,   404,   404,   404),
+
+    # --- Organiser console --------------------------------------------------------------
+    #                     anon   minor  owner  other  jur_x  juror  mod    org    mod_x  org_x
+    R("console:dashboard", {}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200),
+    R("console:challenge_new", {}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200),
+    R("console:challenge_new", {}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   NOOP_200, 403, NOOP_200,
+      data={"title": ""}, probe=count(Challenge), label="invalid: the form again"),
+    R("console:challenge_edit", {"slug": "@c_vote"}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   403),
+    R("console:challenge_edit", {"slug": "@c_x"}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   403,   403,   200),
+    R("console:challenge_copy", {"slug": "@c_done"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
+      probe=count(Challenge)),
+    R("console:challenge_copy", {"slug": "@c_done"}, GET,
+                          LOGIN,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    R("console:preview", {"slug": "@c_hidden"}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   403),
+    R("console:phase", {"slug": "@c_vote"}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   403),
+    R("console:phase", {"slug": "@c_vote"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
+      data={"to": "voting_closed"},
+      probe=lambda w, u: Challenge.objects.get(pk=w.obj["c_vote"].pk).stage),
+    R("console:phase", {"slug": "@c_x"}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   403,   403,   200),
+    R("console:schedule", {"slug": "@c_vote"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
+      data={"on_schedule": "0"},
+      probe=lambda w, u: Challenge.objects.get(pk=w.obj["c_vote"].pk).on_schedule),
 
     # --- Moderation ---------------------------------------------------------------------
     #                     anon   minor  owner  other  jur_x  juror  mod    org    mod_x  org_x

@@ -25,16 +25,6 @@ pytestmark = pytest.mark.django_db
 DASHBOARD = reverse("console:dashboard")
 
 
-@pytest.fixture
-def network():
-    return ProviderNetworkFactory()
-
-
-@pytest.fixture
-def organiser(network):
-    return OrganiserFactory(provider_network=network)
-
-
 def _in_voting(network, **kwargs):
     return voting_challenge(provider_network=network, **kwargs)
 

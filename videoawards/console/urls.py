@@ -6,6 +6,10 @@ app_name = "console"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("challenges/new/", views.challenge_new, name="challenge_new"),
+    path("challenges/<slug:slug>/", views.challenge_edit, name="challenge_edit"),
+    path("challenges/<slug:slug>/copy/", views.challenge_copy, name="challenge_copy"),
+    path("challenges/<slug:slug>/preview/", views.preview, name="preview"),
     path("challenges/<slug:slug>/phase/", views.phase, name="phase"),
     path("challenges/<slug:slug>/schedule/", views.schedule, name="schedule"),
 ]

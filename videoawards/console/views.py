@@ -14,7 +14,8 @@ from videoawards.accounts.permissions import is_any_organiser, is_organiser_for
 from videoawards.challenges import services as challenge_services
 from videoawards.challenges.models import Challenge
 from videoawards.challenges.selectors import challenge_timeline
-from videoawards.console import selectors
+from videoawards.console import forms, selectors, services
+from voting.models import Review, VotePolicy
 
 
 def _require_organiser(request: HttpRequest) -> None:
@@ -85,3 +86,88 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(request, _("Each step now waits for you to take it here."))
     return redirect("console:phase", slug=challenge.slug)
+
+
+# --- Setting a challenge up --------------------------------------------------------------
+
+
+def _setup_forms(request: HttpRequest, challenge: Challenge) -> dict:
+    data = request.POST if request.method == "POST" else None
+    policy = VotePolicy.objects.filter(challenge_id=challenge.pk).first() if challenge.pk else None
+    scored = (
+        bool(challenge.pk)
+        and Review.objects.filter(
+            assignment__round__challenge=challenge, submitted_at__isnull=False
+        ).exists()
+    )
+    return {
+        "form": forms.ChallengeForm(data, instance=challenge, user=request.user),
+        "categories": forms.CategoryFormSet(data, instance=challenge, prefix="categories"),
+        "awards": forms.AwardFormSet(data, instance=challenge, prefix="awards"),
+        "criteria": forms.CriterionFormSet(
+            data, instance=challenge, prefix="criteria", locked=scored
+        ),
+        "policy_form": forms.VotePolicyForm(data, instance=policy or VotePolicy(), prefix="policy"),
+    }
+
+
+def _setup(request: HttpRequest, challenge: Challenge) -> HttpResponse:
+    parts = _setup_forms(request, challenge)
+    if request.method == "POST":
+        if all(part.is_valid() for part in parts.values()):
+            publish = request.POST.get("publish") == "1"
+            parts["form"].instance.is_published = publish or (
+                challenge.pk is not None and challenge.is_published
+            )
+            saved = services.save_setup(by=request.user, **parts)  # type: ignore[arg-type]
+            messages.success(
+                request,
+                _("Saved. This is how participants see it.")
+                if saved.is_published
+                else _("Saved as a draft: only organisers see it. Publish it when it is ready."),
+            )
+            return redirect("console:preview", slug=saved.slug)
+        messages.error(request, _("Some answers need a change: see the notes in red below."))
+    return render(
+        request,
+        "console/challenge_setup.html",
+        {"challenge": challenge, **parts},
+    )
+
+
+@login_required
+def challenge_new(request: HttpRequest) -> HttpResponse:
+    _require_organiser(request)
+    return _setup(request, Challenge())
+
+
+@login_required
+def challenge_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    return _setup(request, _organised(request, slug))
+
+
+@login_required
+@require_POST
+def challenge_copy(request: HttpRequest, slug: str) -> HttpResponse:
+    copy = services.copy_challenge(source=_organised(request, slug), by=request.user)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("Copied, a year later and not published yet. Check the dates, then publish."),
+    )
+    return redirect("console:challenge_edit", slug=copy.slug)
+
+
+@login_required
+def preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The challenge page as participants will see it, published or not."""
+    challenge = _organised(request, slug)
+    return render(
+        request,
+        "challenges/detail.html",
+        {
+            "challenge": challenge,
+            "timeline": challenge_timeline(challenge=challenge),
+            "accepts_entries": challenge.accepts_entries(),
+            "preview": True,
+        },
+    )
