@@ -31,6 +31,7 @@ issue 5) for another network, because permissions.py scopes both roles to a netw
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -80,6 +81,7 @@ from voting.models import (
     Assignment,
     ConflictOfInterest,
     Criterion,
+    JuryInvitation,
     JuryMember,
     JuryPanel,
     ResultPublication,
@@ -150,6 +152,7 @@ WORLD_OBJECTS = (
     "a_draft", "a_pub", "a_loose", "a_other_loose",  # media assets
     "u_owner", "u_other",  # upload sessions
     "r_vote", "r_x", "a_juror", "a_peer", "a_x", "criterion",  # judging
+    "p_vote", "m_peer", "invitation",  # c_vote's panel, the peer's seat, juror_x invited
     "flag", "s_vote", "s_closed", "s_done", "award",  # votes and results
     "w", "w_started", "r_owner", "r_started",  # workshops (by slug), registrations
     "badge", "pf_public", "pf_child", "pf_owner",  # badges, portfolios (by public id)
@@ -281,6 +284,15 @@ def _build_world() -> World:
     peer = JurorFactory()
     for panel, member in ((p_open, juror), (p_vote, juror), (p_vote, peer), (p_x, juror_x)):
         JuryMember.objects.create(panel=panel, juror=member)
+    m_peer = JuryMember.objects.get(panel=p_vote, juror=peer)
+    # juror_x (an adult without entries) is invited to c_vote's panel too.
+    invitation = JuryInvitation.objects.create(
+        panel=p_vote,
+        email=juror_x.email,
+        token_hash=hashlib.sha256(b"matrix-invitation-token").hexdigest(),
+        language="en",
+        invited_by=org,
+    )
     criterion = Criterion.objects.create(challenge=c_vote, name="Science")
     Criterion.objects.create(challenge=c_x, name="Science")
     window = {
@@ -356,6 +368,7 @@ def _build_world() -> World:
             "escape": f"../{a_draft.pk}/{variant}",  # out of a_pub's folder into a_draft's
             "criterion_field": f"criterion_{criterion.pk}",
             "owner_email": owner.email,
+            "invitation_token": "matrix-invitation-token",
         }
     )
     return World(users=users, obj=obj, refs=refs)
@@ -966,6 +979,14 @@ MATRIX: list[Row] = [
     #                     anon   minor  owner  other  jur_x  juror  mod    org    mod_x  org_x
     R("voting:jury_home", {}, GET,
                           LOGIN, 200,   200,   200,   200,   200,   200,   200,   200,   200),
+    # A jury invitation: only the account it was sent to (juror_x) may accept it.
+    R("voting:invitation", {"token": "@invitation_token"}, GET,
+                          200,   403,   403,   403,   200,   403,   403,   403,   403,   403),
+    R("voting:invitation", {"token": "@invitation_token"}, POST,
+                          NOOP_200, 403, 403,   403,   DONE,  403,   403,   403,   403,   403,
+      probe=lambda w, u: JuryInvitation.objects.get(pk=w.obj["invitation"].pk).accepted_at),
+    R("voting:invitation", {"token": "not-a-token"}, GET,
+                          404,   404,   404,   404,   404,   404,   404,   404,   404,   404),
     R("voting:jury_round", {"round_id": "@r_vote"}, GET,
                           LOGIN, 404,   404,   404,   404,   200,   404,   404,   404,   404),
     R("voting:jury_round", {"round_id": "@r_x"}, GET,
@@ -1131,6 +1152,34 @@ MATRIX: list[Row] = [
                           LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
       data={"on_schedule": "0"},
       probe=lambda w, u: Challenge.objects.get(pk=w.obj["c_vote"].pk).on_schedule),
+
+    R("console:jury", {"slug": "@c_vote"}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   403),
+    R("console:jury", {"slug": "@c_vote"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
+      data={"form": "panel", "name": "Second jury"}, probe=count(JuryPanel)),
+    R("console:jury", {"slug": "@c_x"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   403,   403,   DONE,
+      data={"form": "panel", "name": "Second jury"}, probe=count(JuryPanel)),
+    R("console:jury", {"slug": "@c_vote"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
+      data={"form": "invite", "panel": "@p_vote", "emails": "new-juror@example.org"},
+      probe=count(JuryInvitation), label="invite"),
+    R("console:jury_action", {"slug": "@c_vote", "action": "drop", "pk": "@m_peer"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
+      probe=lambda w, u: JuryMember.objects.get(pk=w.obj["m_peer"].pk).dropped_at),
+    # c_vote's panel seat through c_x's address: org_x organises c_x, not this seat.
+    R("console:jury_action", {"slug": "@c_x", "action": "drop", "pk": "@m_peer"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   403,   403,   404,
+      probe=lambda w, u: JuryMember.objects.get(pk=w.obj["m_peer"].pk).dropped_at),
+    R("console:jury_action", {"slug": "@c_vote", "action": "remind", "pk": "@r_vote"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
+      probe=lambda w, u: Round.objects.get(pk=w.obj["r_vote"].pk).reminded_at),
+    R("console:jury_action", {"slug": "@c_vote", "action": "withdraw", "pk": "@invitation"},
+      POST,               LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
+      probe=lambda w, u: JuryInvitation.objects.get(pk=w.obj["invitation"].pk).withdrawn_at),
+    R("console:jury_action", {"slug": "@c_vote", "action": "drop", "pk": "@m_peer"}, GET,
+                          LOGIN, 405,   405,   405,   405,   405,   405,   405,   405,   405),
 
     # --- Moderation ---------------------------------------------------------------------
     #                     anon   minor  owner  other  jur_x  juror  mod    org    mod_x  org_x

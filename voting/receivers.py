@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.dispatch import receiver
 
 from videoawards.accounts.signals import account_erasing
 
-from .models import Vote
+from .models import JuryInvitation, Vote
 
 
 @receiver(account_erasing, dispatch_uid="voting.account_erasing")
@@ -14,3 +15,10 @@ def keep_votes_without_the_voter(sender, *, user, **kwargs) -> None:
     """An erased account's votes keep counting, but no longer say who cast them or from
     where (the ballot counters go with the account)."""
     Vote.objects.filter(voter=user).update(voter=None, address_hash="")
+
+
+@receiver(account_erasing, dispatch_uid="voting.account_erasing.invitations")
+def forget_jury_invitations(sender, *, user, **kwargs) -> None:
+    """Jury invitations to an erased account's address, or accepted by it, go: they hold
+    the address. (The panel seat goes with the account.)"""
+    JuryInvitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)).delete()

@@ -6,6 +6,7 @@ app_name = "voting"
 
 urlpatterns = [
     path("jury/", views.jury_home, name="jury_home"),
+    path("jury/invitations/<str:token>/", views.invitation, name="invitation"),
     path("jury/rounds/<int:round_id>/", views.jury_round, name="jury_round"),
     path("jury/rounds/<int:round_id>/entries/<int:entry_id>/", views.review_entry, name="review"),
     path(

@@ -23,6 +23,7 @@ from voting.certificates import certificate_pdf
 from voting.forms import ReasonForm, ReviewForm
 from voting.models import Assignment, ResultSnapshot, Round, VoteFlag
 from voting.selectors import AwardResult
+from voting.services import panels as panel_services
 from voting.services.votes import EntryNotVotable, flagged_votes, resolve_flag
 
 
@@ -134,11 +135,52 @@ def declare_conflict(request: HttpRequest, round_id: int, entry_id: int) -> Http
         except ValidationError as error:
             messages.error(request, _error_text(error))
             return redirect("voting:review", round_id=round_id, entry_id=entry_id)
-        messages.success(request, _("Thank you. Another juror will review this entry."))
+        messages.success(
+            request,
+            _(
+                "Thank you, that is noted. You won't see this entry again; "
+                "the organisers make sure another juror reviews it."
+            ),
+        )
     else:
         messages.error(request, " ".join(form.errors["reason"]))
         return redirect("voting:review", round_id=round_id, entry_id=entry_id)
     return redirect("voting:jury_home")
+
+
+# --- Jury invitations --------------------------------------------------------------------
+
+
+@ratelimit(key="ip", rate="30/m", block=True)
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation link from an email: who invites to what, and Accept for the account
+    it was sent to. Strangers see a log-in or sign-up step, never the panel's jurors."""
+    found = panel_services.invitation_for_token(token)
+    if found is None:
+        return render(request, "voting/invitation.html", {"invitation": None}, status=404)
+    problem = None
+    if request.user.is_authenticated:
+        problem = panel_services.acceptance_problem(invitation=found, user=request.user)
+        if request.method == "POST" and problem is None:
+            try:
+                panel_services.accept_invitation(token=token, user=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, _error_text(error))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Welcome to the jury! Your entries to review appear here "
+                        "when the round opens."
+                    ),
+                )
+                return redirect("voting:jury_home")
+    return render(
+        request,
+        "voting/invitation.html",
+        {"invitation": found, "problem": problem, "token": token},
+        status=403 if problem else 200,
+    )
 
 
 # --- Public vote -------------------------------------------------------------------------

@@ -3,6 +3,7 @@ first, in words an organiser understands (never a constraint name)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from videoawards.accounts.models import ProviderNetwork
 from videoawards.challenges.models import Award, Category, Challenge
 from videoawards.core.scope import is_platform_wide
-from voting.models import Criterion, VotePolicy
+from voting.models import Criterion, JuryPanel, Round, VotePolicy
 
 MB = 1024 * 1024
 
@@ -306,3 +307,75 @@ class VotePolicyForm(forms.ModelForm):
         if value < 1:
             raise forms.ValidationError(_("At least one vote per person."))
         return value
+
+
+# --- The jury -----------------------------------------------------------------------------
+
+
+class PanelForm(forms.Form):
+    name = forms.CharField(label=_("Panel name"), max_length=80)
+
+
+class InviteForm(forms.Form):
+    emails = forms.CharField(
+        label=_("Email addresses"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One or more, separated by commas or new lines. Each gets its own link."),
+    )
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("Round name"), max_length=80, initial=_("First round"))
+    panel = forms.ModelChoiceField(label=_("Panel"), queryset=JuryPanel.objects.none())
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("All categories"),
+    )
+    opens_at = forms.DateTimeField(label=_("Opens at"), widget=DateTimeInput())
+    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DateTimeInput())
+    reviews_per_entry = forms.IntegerField(
+        label=_("Reviews per entry"),
+        min_value=1,
+        max_value=20,
+        initial=3,
+        help_text=_("How many jurors score each entry."),
+    )
+    shortlist_to = forms.ChoiceField(
+        label=_("Shortlist"), choices=Round.ShortlistTo.choices, initial=Round.ShortlistTo.NONE
+    )
+    shortlist_size = forms.IntegerField(
+        label=_("Entries that go through"), min_value=0, max_value=500, initial=0
+    )
+    normalisation = forms.ChoiceField(
+        label=_("Even out strict and generous jurors"),
+        choices=Round.Normalisation.choices,
+        initial=Round.Normalisation.NONE,
+    )
+
+    def __init__(self, *args: Any, challenge: Challenge, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        panels = JuryPanel.objects.filter(challenge=challenge)
+        self.fields["panel"].queryset = panels
+        if not self.is_bound and len(panels[:2]) == 1:
+            self.initial.setdefault("panel", panels[0].pk)
+        self.fields["category"].queryset = Category.objects.filter(challenge=challenge)
+        if not self.is_bound:
+            close = challenge.entries_close_at
+            if close:
+                self.initial.setdefault("opens_at", close)
+                self.initial.setdefault("closes_at", close + timedelta(days=14))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The round must close after it opens."))
+        if data.get("shortlist_to", Round.ShortlistTo.NONE) != Round.ShortlistTo.NONE and not (
+            data.get("shortlist_size") or 0
+        ):
+            self.add_error(
+                "shortlist_size", _("Say how many entries go through, or pick no shortlist.")
+            )
+        return data

@@ -23,7 +23,16 @@ from videoawards.challenges.models import Challenge, EntryState, Phase
 from videoawards.core.scope import scope_queryset
 from videoawards.moderation.selectors import reported_entries
 from videoawards.workshops.models import Registration, Workshop
-from voting.models import Assignment, ResultPublication, ResultSnapshot, Round, VoteFlag
+from voting.models import (
+    Assignment,
+    JuryInvitation,
+    JuryMember,
+    JuryPanel,
+    ResultPublication,
+    ResultSnapshot,
+    Round,
+    VoteFlag,
+)
 
 
 @dataclass(frozen=True)
@@ -240,7 +249,7 @@ def _jury_todos(*, challenge_ids: list[int], now: datetime) -> list[Todo]:
                             count,
                         )
                         % {"round": label, "count": count},
-                        url,
+                        reverse("console:jury", args=[round_.challenge.slug]),
                         urgent=True,
                     )
                 )
@@ -313,3 +322,96 @@ STEP_EXPLANATIONS: dict[Phase, Promise] = {
         "Voting stops at once. Votes already given are kept and counted. This can't be undone."
     ),
 }
+
+
+# --- The jury page ------------------------------------------------------------------------
+
+
+@dataclass
+class PanelMember:
+    membership_id: int
+    name: str
+    email: str
+    joined_at: datetime
+    open_reviews: int
+    submitted_reviews: int
+
+
+@dataclass
+class PanelView:
+    panel: JuryPanel
+    members: list[PanelMember]
+    invitations: list[JuryInvitation]
+
+
+@dataclass
+class RoundView:
+    round: Round
+    assigned: int
+    submitted: int
+    short_entries: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.assigned) if self.assigned else 0
+
+
+def jury_overview(*, challenge: Challenge) -> tuple[list[PanelView], list[RoundView]]:
+    """The challenge's panels (members with their review counts, open invitations) and
+    rounds with their progress, in five queries."""
+    panels = list(JuryPanel.objects.filter(challenge=challenge).order_by("name"))
+    reviews = {
+        row["juror_id"]: row
+        for row in Assignment.objects.filter(round__challenge=challenge)
+        .values("juror_id")
+        .annotate(
+            n=Count("pk"),
+            done=Count("pk", filter=Q(review__submitted_at__isnull=False)),
+        )
+    }
+    members: dict[int, list[PanelMember]] = {panel.pk: [] for panel in panels}
+    for membership in (
+        JuryMember.objects.filter(panel__in=panels, dropped_at__isnull=True)
+        .select_related("juror")
+        .order_by("juror__display_name", "pk")
+    ):
+        counts = reviews.get(membership.juror_id, {"n": 0, "done": 0})
+        members[membership.panel_id].append(
+            PanelMember(
+                membership_id=membership.pk,
+                name=membership.juror.display_name,
+                email=membership.juror.email,
+                joined_at=membership.joined_at,
+                open_reviews=counts["n"] - counts["done"],
+                submitted_reviews=counts["done"],
+            )
+        )
+    invitations: dict[int, list[JuryInvitation]] = {panel.pk: [] for panel in panels}
+    for invitation in JuryInvitation.objects.filter(
+        panel__in=panels, accepted_at__isnull=True, withdrawn_at__isnull=True
+    ).order_by("email"):
+        invitations[invitation.panel_id].append(invitation)
+    short = _entries_short_of_jurors(challenge_ids=[challenge.pk])
+    rounds = [
+        RoundView(
+            round=round_,
+            assigned=round_.n_assigned,
+            submitted=round_.n_submitted,
+            short_entries=len(short.get(round_.pk, [])),
+        )
+        for round_ in Round.objects.filter(challenge=challenge)
+        .select_related("panel", "category")
+        .annotate(
+            n_assigned=Count("assignments", distinct=True),
+            n_submitted=Count(
+                "assignments",
+                filter=Q(assignments__review__submitted_at__isnull=False),
+                distinct=True,
+            ),
+        )
+        .order_by("position", "pk")
+    ]
+    return (
+        [PanelView(panel, members[panel.pk], invitations[panel.pk]) for panel in panels],
+        rounds,
+    )

@@ -12,4 +12,10 @@ urlpatterns = [
     path("challenges/<slug:slug>/preview/", views.preview, name="preview"),
     path("challenges/<slug:slug>/phase/", views.phase, name="phase"),
     path("challenges/<slug:slug>/schedule/", views.schedule, name="schedule"),
+    path("challenges/<slug:slug>/jury/", views.jury, name="jury"),
+    path(
+        "challenges/<slug:slug>/jury/<str:action>/<int:pk>/",
+        views.jury_action,
+        name="jury_action",
+    ),
 ]

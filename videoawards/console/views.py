@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from videoawards.accounts.permissions import is_any_organiser, is_organiser_for
@@ -15,7 +19,9 @@ from videoawards.challenges import services as challenge_services
 from videoawards.challenges.models import Challenge
 from videoawards.challenges.selectors import challenge_timeline
 from videoawards.console import forms, selectors, services
-from voting.models import Review, VotePolicy
+from voting import services as voting_services
+from voting.models import JuryInvitation, JuryMember, JuryPanel, Review, Round, VotePolicy
+from voting.services import panels as panel_services
 
 
 def _require_organiser(request: HttpRequest) -> None:
@@ -171,3 +177,131 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
             "preview": True,
         },
     )
+
+
+# --- The jury -----------------------------------------------------------------------------
+
+
+def _jury_page(request: HttpRequest, challenge: Challenge, **bound: Any) -> HttpResponse:
+    panels, rounds = selectors.jury_overview(challenge=challenge)
+    context = {
+        "challenge": challenge,
+        "panels": panels,
+        "rounds": rounds,
+        "panel_form": forms.PanelForm(),
+        "round_form": forms.RoundForm(challenge=challenge),
+        "invite_panel": None,
+        "invite_form": None,
+        **bound,
+    }
+    return render(request, "console/jury.html", context, status=400 if bound else 200)
+
+
+@login_required
+def jury(request: HttpRequest, slug: str) -> HttpResponse:
+    """Panels, who is on them, invitations by email, rounds and their progress."""
+    challenge = _organised(request, slug)
+    if request.method != "POST":
+        return _jury_page(request, challenge)
+    user = request.user
+    what = request.POST.get("form")
+    try:
+        if what == "panel":
+            form: django_forms.Form = forms.PanelForm(request.POST)
+            if not form.is_valid():
+                return _jury_page(request, challenge, panel_form=form)
+            panel = panel_services.create_panel(
+                challenge=challenge,
+                name=form.cleaned_data["name"],
+                by=user,  # type: ignore[arg-type]
+            )
+            messages.success(
+                request, _("Panel “%(name)s” made. Now invite its jurors.") % {"name": panel.name}
+            )
+        elif what == "invite":
+            panel = get_object_or_404(JuryPanel, pk=request.POST.get("panel"), challenge=challenge)
+            form = forms.InviteForm(request.POST)
+            if not form.is_valid():
+                return _jury_page(request, challenge, invite_form=form, invite_panel=panel.pk)
+            try:
+                emails = panel_services.parse_addresses(form.cleaned_data["emails"])
+                invited, skipped = panel_services.invite_jurors(
+                    panel=panel,
+                    emails=emails,
+                    by=user,  # type: ignore[arg-type]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+                return _jury_page(request, challenge, invite_form=form, invite_panel=panel.pk)
+            text = ngettext(
+                "%(count)d invitation sent.", "%(count)d invitations sent.", invited
+            ) % {"count": invited}
+            if skipped:
+                text += " " + ngettext(
+                    "%(count)d address was already on the panel or invited.",
+                    "%(count)d addresses were already on the panel or invited.",
+                    skipped,
+                ) % {"count": skipped}
+            messages.success(request, text)
+        elif what == "round":
+            form = forms.RoundForm(request.POST, challenge=challenge)
+            if not form.is_valid():
+                return _jury_page(request, challenge, round_form=form)
+            try:
+                created = panel_services.create_round(
+                    challenge=challenge,
+                    by=user,
+                    **form.cleaned_data,  # type: ignore[arg-type]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+                return _jury_page(request, challenge, round_form=form)
+            messages.success(
+                request,
+                _("Round “%(name)s” made. Assign jurors when the entries are in.")
+                % {"name": created.name},
+            )
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("console:jury", slug=challenge.slug)
+
+
+@login_required
+@require_POST
+def jury_action(request: HttpRequest, slug: str, action: str, pk: int) -> HttpResponse:
+    """One button on the jury page: resend or withdraw an invitation, take a juror off a
+    panel, remind a round's jurors."""
+    challenge = _organised(request, slug)
+    user: Any = request.user
+    try:
+        if action in ("resend", "withdraw"):
+            invitation = get_object_or_404(JuryInvitation, pk=pk, panel__challenge=challenge)
+            if action == "resend":
+                panel_services.resend_invitation(invitation=invitation, by=user)
+                messages.success(request, _("Sent again, with a new link."))
+            else:
+                panel_services.withdraw_invitation(invitation=invitation, by=user)
+                messages.success(request, _("Withdrawn: the link no longer works."))
+        elif action == "drop":
+            membership = get_object_or_404(JuryMember, pk=pk, panel__challenge=challenge)
+            moved = voting_services.drop_juror(membership=membership, by=user)
+            messages.success(
+                request,
+                ngettext(
+                    "Taken off the panel; %(count)d open review went to the others.",
+                    "Taken off the panel; %(count)d open reviews went to the others.",
+                    moved,
+                )
+                % {"count": moved},
+            )
+        elif action == "remind":
+            round_ = get_object_or_404(Round, pk=pk, challenge=challenge)
+            count = panel_services.remind_jurors(round=round_, by=user)
+            messages.success(request, panel_services.reminded_text(count))
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("console:jury", slug=challenge.slug)

@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from videoawards.accounts.models import ProviderNetwork, User
 from videoawards.challenges.models import Award, Category, Challenge, Entry, Phase
@@ -33,6 +34,7 @@ from voting.models import (
     Round,
     Vote,
 )
+from voting.services import panels as panel_services
 
 PAST, JUDGING, VOTING = "past", "judging", "voting"
 
@@ -224,7 +226,17 @@ def run_season_challenge(
     if round_.state == Round.State.DRAFT and challenge.entries.exists():
         voting_services.assign_jurors(round=round_, by=organiser)
         round_.refresh_from_db()
-    if spec.state == JUDGING or round_.state != Round.State.OPEN:
+    if spec.state == JUDGING:
+        # A second juror was invited and has not answered: the console shows the invitation.
+        if not panel.invitations.exists():
+            with translation.override(settings.LANGUAGE_CODE):
+                panel_services.invite_jurors(
+                    panel=panel,
+                    emails=["guest-juror@" + juror.email.rsplit("@", 1)[1]],
+                    by=organiser,
+                )
+        return
+    if round_.state != Round.State.OPEN:
         return
     # Judged: the later entries score a little better, so the demo has a clear ranking.
     criteria = list(challenge.criteria.all())

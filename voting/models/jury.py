@@ -93,6 +93,58 @@ class JuryMember(models.Model):
         return self.dropped_at is None
 
 
+class JuryInvitation(models.Model):
+    """An organiser asks someone, by email, to join a panel.
+
+    Only a hash of the link's token is kept, so a database leak opens no panel. The
+    invitation is for the address it was sent to: the account that accepts it must have
+    that (verified) email, so a forwarded link does not make someone else a juror.
+    """
+
+    panel = models.ForeignKey(JuryPanel, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    language = models.CharField(_("language"), max_length=8)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    times_sent = models.PositiveSmallIntegerField(default=1)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jury_invitations_accepted",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["panel", "-created_at"]
+        verbose_name = _("jury invitation")
+        verbose_name_plural = _("jury invitations")
+        constraints = [
+            # One open invitation per address and panel; answered ones stay as a record.
+            models.UniqueConstraint(
+                fields=["panel", "email"],
+                condition=Q(accepted_at__isnull=True, withdrawn_at__isnull=True),
+                name="jury_invitation_open_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.panel}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None
+
+
 class Round(models.Model):
     """One pass of judging by a panel over a set of entries, k reviews per entry.
 
@@ -148,6 +200,7 @@ class Round(models.Model):
     seed = models.CharField(_("assignment seed"), max_length=40, blank=True)
     state = models.CharField(_("state"), max_length=8, choices=State, default=State.DRAFT)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("jurors last reminded at"), null=True, blank=True)
     shortlist_confirmed_at = models.DateTimeField(null=True, blank=True)
     shortlist_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

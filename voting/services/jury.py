@@ -53,8 +53,26 @@ def declare_conflict(*, juror: User, entry: Entry, reason: str) -> ConflictOfInt
         rounds = {a.round for a in open_assignments.select_related("round")}
         open_assignments.delete()
         for round in rounds:
-            _refill(round=round)
+            _try_refill(round=round)
     return conflict
+
+
+def _try_refill(*, round: Round) -> bool:
+    """Refills the round where it can. When too few jurors are left, the entries stay short
+    (the organiser's to-do names them) and what came before is kept: a declared conflict is
+    recorded whatever the panel's size. Returns whether every entry has its jurors."""
+    try:
+        with transaction.atomic():
+            _refill(round=round)
+    except ValidationError:
+        return False
+    return True
+
+
+def refill_open_rounds(*, panel) -> None:
+    """After a juror joins: entries left short in the panel's open rounds get jurors."""
+    for round in panel.rounds.filter(state=Round.State.OPEN):
+        _try_refill(round=_lock_round(round))
 
 
 def _seed(round: Round) -> str:
