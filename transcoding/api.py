@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, Throttled
+from rest_framework.exceptions import APIException, PermissionDenied, Throttled
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -23,6 +23,7 @@ from transcoding import selectors, services
 from transcoding.models import MediaAsset, UploadSession
 from transcoding.selectors import UploadState
 from transcoding.services.captions import MAX_CAPTION_BYTES
+from videoawards.accounts.selectors import take_part_problem
 
 
 class Rejected(APIException):
@@ -241,6 +242,9 @@ class UploadCreateView(APIView):
     )
     def post(self, request: Request) -> Response:
         check_upload_rate(request)
+        problem = take_part_problem(request.user)
+        if problem:
+            raise PermissionDenied(problem)
         data = UploadCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -161,3 +161,49 @@ def test_public_portfolio_lists_only_entries_anyone_may_see():
     # then
     assert entries == [alone]
     assert shared not in entries
+
+
+def test_without_a_guardians_ok_a_minor_makes_no_entry_and_no_upload(client):
+    # given: a 14-year-old whose guardian has not answered yet
+    minor = _young("Mia")
+    GuardianConsent.objects.create(user=minor, guardian_email="mum@example.org")
+    challenge = ChallengeFactory()
+    client.force_login(minor)
+    # when
+    page = client.get(reverse("challenges:entry_create", args=[challenge.slug]))
+    posted = client.post(
+        reverse("challenges:entry_create", args=[challenge.slug]),
+        {"title": "Rainbow in a glass", "description": ""},
+    )
+    api = APIClient()
+    api.force_authenticate(minor)
+    upload = api.post(
+        reverse("transcoding-upload-create"),
+        {"filename": "film.mp4", "size": 1000, "content_type": "video/mp4"},
+        format="json",
+    )
+    # then: the page says why and what to do, and nothing was made
+    assert "Once they agree, you can make entries" in page.content.decode()
+    assert "<form" not in page.content.decode().split("<main", 1)[1]
+    assert "Once they agree, you can make entries" in posted.content.decode()
+    assert upload.status_code == 403
+    assert "hasn't said yes yet" in upload.json()["detail"]
+    assert not minor.entries.exists()
+
+
+def test_a_guardians_no_is_said_plainly_and_the_ok_lets_them_in():
+    minor = _young("Max")
+    GuardianConsent.objects.create(
+        user=minor, guardian_email="dad@example.org", status="declined",
+        declined_at=timezone.now(),
+    )  # fmt: skip
+    challenge = ChallengeFactory()
+    with pytest.raises(PermissionDenied, match="said no"):
+        services.create_entry(
+            creator=minor, challenge=challenge, category=None, title="Ice", description=""
+        )
+    _give(minor)
+    entry = services.create_entry(
+        creator=minor, challenge=challenge, category=None, title="Ice", description=""
+    )
+    assert list(entry.creators.all()) == [minor]

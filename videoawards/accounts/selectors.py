@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .age import needs_guardian_consent, youngest_birth_year_without_consent
 from .countries import countries_by_consent_age
@@ -63,6 +64,27 @@ def may_take_part(user) -> bool:
     if not is_verified(user):
         return False
     return not user_needs_guardian_consent(user) or has_guardian_consent(user)
+
+
+def take_part_problem(user) -> str | None:
+    """Why `user` may not send in videos yet (may_take_part), in words for a teenager, with
+    what to do; None when they may."""
+    if not is_verified(user):
+        return _("Confirm your email address first: open the link we emailed you.")
+    if not user_needs_guardian_consent(user) or has_guardian_consent(user):
+        return None
+    consent = latest_consent(user=user)
+    if consent is not None and consent.status == GuardianConsent.Status.DECLINED:
+        return _(
+            "Your parent or guardian said no, so you can't send in videos or vote. You can "
+            "still look around and sign up for workshops. If they change their mind, ask "
+            "for their OK again on your profile page."
+        )
+    return _(
+        "Your parent or guardian hasn't said yes yet. Once they agree, you can make entries, "
+        "upload videos and vote. Until then you can look around and sign up for workshops. "
+        "You can send them the request again from your profile page."
+    )
 
 
 def _needs_consent_q(today: date | None = None) -> Q:

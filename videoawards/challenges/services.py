@@ -18,7 +18,7 @@ from transcoding.models import MediaAsset, UploadSession
 from videoawards.accounts.emails import send_templated_mail
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for, is_organiser_for, is_verified
-from videoawards.accounts.selectors import may_take_part
+from videoawards.accounts.selectors import may_take_part, take_part_problem
 from videoawards.core import audit
 
 from . import phases
@@ -114,6 +114,7 @@ def create_entry(
     """Start a draft entry; its creator can add a video and team members before submitting."""
     if not is_verified(creator):
         raise PermissionDenied(_("Confirm your email address before you enter a challenge."))
+    _require_may_take_part(creator)
     if not challenge.is_published or not challenge.accepts_entries():
         raise ValidationError(_("This challenge is not taking entries right now."), code="closed")
     _check_category(challenge=challenge, category=category)
@@ -219,6 +220,14 @@ def _check_submittable(entry: Entry) -> None:
     _check_creators_may_take_part(entry)
 
 
+def _require_may_take_part(user: User) -> None:
+    """Making entries and uploading wait for a confirmed email and, for the young, a
+    guardian's OK (the consent page promises the account can only look around until then)."""
+    problem = take_part_problem(user)
+    if problem:
+        raise PermissionDenied(problem)
+
+
 def _check_creators_may_take_part(entry: Entry) -> None:
     """Every creator of the entry needs their own go-ahead (accounts' may_take_part)."""
     waiting = sorted(
@@ -310,6 +319,7 @@ def start_entry_upload(
 ) -> UploadSession:
     """Start an upload of the entry's video within its challenge's limits."""
     _require_creator(entry=entry, user=by)
+    _require_may_take_part(by)
     _require_editable(entry)
     if not entry.challenge.accepts_entries():
         raise ValidationError(

@@ -11,6 +11,7 @@ from django_ratelimit.decorators import ratelimit
 
 from transcoding import services as media_services
 from transcoding.services.captions import MAX_CAPTION_BYTES
+from videoawards.accounts.selectors import take_part_problem
 
 from . import selectors, services
 from .forms import CaptionForm, EntryForm, caption_label
@@ -54,15 +55,20 @@ def _visible_entry(request: HttpRequest, slug: str, pk: int) -> Entry:
 def entry_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     entry = _visible_entry(request, slug, pk)
     is_creator = request.user in entry.creators.all()
+    waiting_for = take_part_problem(request.user) if is_creator else None
     return render(
         request,
         "challenges/entry_detail.html",
         {
             "entry": entry,
             "is_creator": is_creator,
+            "take_part_problem": waiting_for,
             "can_submit": is_creator
             and EntryState.SUBMITTED in services.ENTRY_TRANSITIONS[entry.state],
-            "can_upload": is_creator and entry.is_editable and entry.challenge.accepts_entries(),
+            "can_upload": is_creator
+            and waiting_for is None
+            and entry.is_editable
+            and entry.challenge.accepts_entries(),
             "caption_form": CaptionForm()
             if entry.media_asset_id
             and entry.media_asset.is_playable
@@ -121,7 +127,12 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "challenges/entry_form.html",
-        {"form": form, "challenge": challenge, "accepts_entries": challenge.accepts_entries()},
+        {
+            "form": form,
+            "challenge": challenge,
+            "accepts_entries": challenge.accepts_entries(),
+            "take_part_problem": take_part_problem(request.user),
+        },
     )
 
 
