@@ -75,7 +75,7 @@ from videoawards.badges import services as badge_services
 from videoawards.badges.models import Portfolio
 from videoawards.challenges.models import Challenge, Entry
 from videoawards.moderation.models import Report
-from videoawards.workshops.models import Registration
+from videoawards.workshops.models import Registration, Workshop
 from voting import services as voting_services
 from voting.models import (
     Assignment,
@@ -755,6 +755,47 @@ MATRIX: list[Row] = [
     R("workshop-registration-detail", {"pk": "@r_owner"}, PATCH,
                           403,   405,   405,   405,   405,   405,   405,   405,   405,   405,
       data={"status": "confirmed"}),
+
+    # --- Workshops (organisers) ---------------------------------------------------------
+    # Any organiser may create one for their own network; running one (the manage page,
+    # edit, cancel, the CSV) is for organisers of its network only: 403 for the rest.
+    #                     anon   minor  owner  other  jur_x  juror  mod    org    mod_x  org_x
+    R("workshops:new", {}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200),
+    R("workshops:new", {}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   NOOP_200, 403, NOOP_200,
+      data={"title": ""}, probe=count(Workshop), label="invalid: the form again"),
+    R("workshops:new", {}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   DONE,
+      data=lambda w: {
+          "title": "Matrix workshop", "mode": "online", "capacity": "5", "is_published": "on",
+          **{name: timezone.localtime(getattr(w.obj["w"], name)).strftime("%Y-%m-%dT%H:%M")
+             for name in ("starts_at", "ends_at", "registration_deadline")},
+      },
+      probe=exists(Workshop, title="Matrix workshop")),
+    R("workshops:manage", {"slug": "@w"}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   403),
+    R("workshops:edit", {"slug": "@w"}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   403),
+    R("workshops:edit", {"slug": "@w"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
+      data=lambda w: {
+          "title": "Renamed", "mode": "on_site", "city": "Kiel", "capacity": "20",
+          **{name: timezone.localtime(getattr(w.obj["w"], name)).strftime("%Y-%m-%dT%H:%M")
+             for name in ("starts_at", "ends_at", "registration_deadline")},
+      },
+      probe=lambda w, u: Workshop.objects.get(pk=w.obj["w"].pk).capacity),
+    # Asking first changes nothing.
+    R("workshops:cancel_workshop", {"slug": "@w"}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   NOOP_200, 403,  403,
+      probe=lambda w, u: Workshop.objects.get(pk=w.obj["w"].pk).cancelled_at),
+    R("workshops:cancel_workshop", {"slug": "@w"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
+      probe=lambda w, u: Workshop.objects.get(pk=w.obj["w"].pk).cancelled_at),
+    # Display names and attendance only: the owner's email never leaves in the file.
+    R("workshops:registrations_csv", {"slug": "@w"}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   403,
+      check=lambda w, u, r: w.obj["r_owner"].participant.email not in r.content.decode()),
 
     # --- Challenges and entries: pages --------------------------------------------------
     #                     anon   minor  owner  other  jur_x  juror  mod    org    mod_x  org_x

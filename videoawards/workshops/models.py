@@ -47,6 +47,13 @@ class Workshop(models.Model):
         related_name="workshops",
     )
     is_published = models.BooleanField(_("published"), default=True)
+    # Set once by services.cancel_workshop; a cancelled workshop takes no registrations.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(
+        _("reason for cancelling"),
+        blank=True,
+        help_text=_("Sent to everyone registered and shown on the workshop page."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -73,6 +80,10 @@ class Workshop(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workshops:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def location(self) -> str:

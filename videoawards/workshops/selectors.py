@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
@@ -16,6 +17,7 @@ from .models import Registration, Workshop
 
 CONFIRMED = Registration.Status.CONFIRMED
 WAITLISTED = Registration.Status.WAITLISTED
+CANCELLED = Registration.Status.CANCELLED
 
 
 def published_workshops() -> QuerySet[Workshop]:
@@ -51,7 +53,10 @@ def places_left(workshop: Workshop) -> int:
 def is_open_for_registration(workshop: Workshop, *, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return (
-        workshop.is_published and now <= workshop.registration_deadline and now < workshop.starts_at
+        workshop.is_published
+        and workshop.cancelled_at is None
+        and now <= workshop.registration_deadline
+        and now < workshop.starts_at
     )
 
 
@@ -128,6 +133,33 @@ def attendance_list(*, workshop: Workshop) -> QuerySet[Registration]:
         workshop.registrations.filter(status=CONFIRMED)
         .select_related("participant")
         .order_by("participant__display_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ManagedRegistrations:
+    """A workshop's registrations as its organisers see them."""
+
+    confirmed: list[Registration]
+    waitlist: list[Registration]  # in the order places are offered
+    cancelled: list[Registration]
+
+
+def managed_registrations(*, workshop: Workshop) -> ManagedRegistrations:
+    """Everyone who registered, in one query: confirmed by name, the waitlist in order,
+    cancelled ones latest first."""
+    rows = list(workshop.registrations.select_related("participant").order_by("created_at", "pk"))
+    return ManagedRegistrations(
+        confirmed=sorted(
+            (r for r in rows if r.status == CONFIRMED),
+            key=lambda r: (r.participant.display_name.casefold(), r.pk),
+        ),
+        waitlist=[r for r in rows if r.status == WAITLISTED],
+        cancelled=sorted(
+            (r for r in rows if r.status == CANCELLED),
+            key=lambda r: r.cancelled_at or r.created_at,
+            reverse=True,
+        ),
     )
 
 

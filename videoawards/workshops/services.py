@@ -1,4 +1,5 @@
-"""Changes to registrations: register, cancel, promote from the waitlist, mark attendance.
+"""Changes to workshops and registrations: save and cancel a workshop; register, cancel,
+promote from the waitlist, mark attendance.
 
 Every change that depends on how many places are taken locks the workshop row first
 (select_for_update), so concurrent registrations can never overfill a workshop.
@@ -17,10 +18,13 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from videoawards.accounts.models import User
-from videoawards.accounts.permissions import is_organiser_for, is_verified
+from videoawards.accounts.permissions import is_any_organiser, is_organiser_for, is_verified
+from videoawards.core.scope import is_platform_wide
 
 from . import selectors
 from .models import Registration, Workshop
@@ -42,6 +46,13 @@ def can_manage(user: AnyUser, workshop: Workshop) -> bool:
     return is_organiser_for(user, workshop.provider_network_id)
 
 
+def can_create(user: AnyUser) -> bool:
+    """Organisers who act for a network (or for every one) may create workshops."""
+    return is_any_organiser(user) and (
+        is_platform_wide(user) or getattr(user, "provider_network_id", None) is not None
+    )
+
+
 def _lock(workshop: Workshop) -> Workshop:
     """Re-read the workshop under a row lock: places are counted one transaction at a time."""
     return Workshop.objects.select_for_update().get(pk=workshop.pk)
@@ -49,6 +60,10 @@ def _lock(workshop: Workshop) -> Workshop:
 
 def _check_open(workshop: Workshop) -> None:
     now = timezone.now()
+    if workshop.cancelled_at is not None:
+        raise ValidationError(
+            _("This workshop is cancelled, so it takes no registrations."), code="cancelled"
+        )
     if not workshop.is_published:
         raise ValidationError(_("This workshop is not open for registration."), code="unpublished")
     if now >= workshop.starts_at:
@@ -123,7 +138,7 @@ def fill_free_places(*, workshop: Workshop) -> list[Registration]:
     """
     workshop = _lock(workshop)
     now = timezone.now()
-    if now >= workshop.starts_at:
+    if now >= workshop.starts_at or workshop.cancelled_at is not None:
         return []
     free = workshop.capacity - workshop.registrations.filter(status=CONFIRMED).count()
     if free <= 0:
@@ -180,6 +195,10 @@ def mark_attendance(*, registration: Registration, attended: bool, by: User) -> 
             _("Only people with a confirmed place can be marked as attended."),
             code="not_confirmed",
         )
+    if registration.workshop.cancelled_at is not None:
+        raise ValidationError(
+            _("This workshop was cancelled, so nobody attended it."), code="cancelled"
+        )
     if timezone.now() < registration.workshop.starts_at:
         raise ValidationError(
             _("You can mark attendance once the workshop has started."), code="not_started"
@@ -203,3 +222,115 @@ def record_attendance(*, workshop: Workshop, attended_ids: Collection[int], by: 
             mark_attendance(registration=registration, attended=attended, by=by)
             changed += 1
     return changed
+
+
+# --- Running a workshop: organisers ----------------------------------------------------
+
+# Paths under /workshops/ that a slug must not shadow.
+RESERVED_SLUGS = frozenset({"mine", "manage", "registrations"})
+
+
+def unique_slug(*, title: str) -> str:
+    """A slug made from the title, with -2, -3 ... when another workshop has it."""
+    base = slugify(title)[:150] or "workshop"
+    taken = set(Workshop.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_SLUGS
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _check_capacity(*, workshop: Workshop) -> None:
+    confirmed = workshop.registrations.filter(status=CONFIRMED).count()
+    if workshop.capacity < confirmed:
+        raise ValidationError(
+            {
+                "capacity": ngettext(
+                    "%(count)d person already has a confirmed place, so the workshop needs "
+                    "at least %(count)d place.",
+                    "%(count)d people already have a confirmed place, so the workshop needs "
+                    "at least %(count)d places.",
+                    confirmed,
+                )
+                % {"count": confirmed}
+            },
+            code="below_confirmed",
+        )
+
+
+@transaction.atomic
+def save_workshop(*, workshop: Workshop, by: User) -> Workshop:
+    """Create or change a workshop of a network the organiser runs.
+
+    A new workshop gets a unique slug from its title (an existing one keeps its slug, so
+    links stay valid). Places are counted under the row lock: fewer places than confirmed
+    registrations are refused, and added places go to the waitlist in order.
+    """
+    if not can_manage(by, workshop):
+        raise PermissionDenied(_("Only organisers of this network can run its workshops."))
+    if workshop.pk is None:
+        workshop.slug = unique_slug(title=workshop.title)
+        workshop.full_clean()
+        workshop.save()
+        return workshop
+    before = _lock(workshop)
+    _check_capacity(workshop=workshop)
+    workshop.full_clean()
+    workshop.save()
+    if workshop.capacity > before.capacity:
+        fill_free_places(workshop=workshop)
+    return workshop
+
+
+@transaction.atomic
+def cancel_workshop(*, workshop: Workshop, by: User, reason: str = "") -> bool:
+    """Cancel a workshop: it takes no more registrations, and everyone with a place or on
+    the waitlist is emailed once the change is committed. Returns False (and changes
+    nothing) when it was already cancelled.
+
+    Registrations keep their status, so the organisers can still see who had a place.
+    """
+    if not can_manage(by, workshop):
+        raise PermissionDenied(_("Only organisers of this workshop can cancel it."))
+    locked = _lock(workshop)
+    if locked.cancelled_at is not None:
+        return False
+    locked.cancelled_at = timezone.now()
+    locked.cancel_reason = reason.strip()
+    locked.save(update_fields=["cancelled_at", "cancel_reason"])
+    workshop.cancelled_at, workshop.cancel_reason = locked.cancelled_at, locked.cancel_reason
+    registrants = locked.registrations.filter(status__in=[CONFIRMED, WAITLISTED]).select_related(
+        "participant", "workshop"
+    )
+    for registration in registrants:
+        # robust: one failing address must not stop the others or undo the cancellation.
+        transaction.on_commit(
+            partial(send_cancellation_email, registration=registration), robust=True
+        )
+    return True
+
+
+def send_cancellation_email(*, registration: Registration) -> None:
+    """Tell someone with a place (or on the waitlist) that the workshop will not happen."""
+    workshop = registration.workshop
+    participant = registration.participant
+    context = {
+        "name": participant.display_name,
+        "workshop": workshop,
+        "was_waitlisted": registration.status == WAITLISTED,
+        "workshops_url": settings.SITE_URL + reverse("workshops:list"),
+        "site_url": settings.SITE_URL,
+    }
+    # Accounts have no language of their own yet (ARCHITECTURE.md, "Mail"): the site's
+    # default is the safest guess, as for the other workshop mails.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("workshops/email/cancelled_subject.txt", context)
+        body = render_to_string("workshops/email/cancelled_body.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[participant.email],
+    )
