@@ -194,15 +194,23 @@ def vote_page(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = _challenge(slug)
     policy = selectors.vote_policy(challenge=challenge)
     voter = request.user if request.user.is_authenticated else None
+    entries = selectors.vote_page_entries(challenge=challenge, voter=voter)
+    mine = {
+        entry.pk for entry in entries if voter and voter in entry.creators.all()
+    }  # creators are prefetched
     return render(
         request,
         "voting/vote.html",
         {
             "challenge": challenge,
             "policy": policy,
-            "entries": selectors.vote_page_entries(challenge=challenge, voter=voter),
+            "entries": entries,
             "is_open": selectors.voting_is_open(challenge=challenge),
+            "voting_state": selectors.voting_state(challenge=challenge),
             "show_counts": selectors.tallies_visible(challenge=challenge, policy=policy),
+            "my_entry_ids": mine,
+            "my_vote_count": sum(1 for entry in entries if getattr(entry, "has_my_vote", False)),
+            "share_url": request.build_absolute_uri(request.path),
         },
     )
 

@@ -345,3 +345,38 @@ def test_votes_are_rate_limited_per_address_across_accounts(entries, settings):
     # then: the fourth from that address waits; another address is not affected
     assert codes == [201, 201, 201, 429]
     assert other.post(reverse("entry-vote", args=[entries[4].pk])).status_code == 201
+
+
+def test_vote_page_counts_my_votes_and_keeps_my_own_video_out(
+    client, voter, entries, judging_challenge, make_approved_entry
+):
+    own = make_approved_entry(title="My own film")
+    own.creators.add(voter)
+    services.cast_vote(voter=voter, entry_id=entries[1].pk)
+    client.force_login(voter)
+    page = client.get(reverse("voting:vote_page", args=[judging_challenge.slug]))
+    text = page.content.decode()
+    assert "You voted for 1 of 7 videos." in text
+    title = text.split("<title>")[1].split("</title>")[0]
+    assert title.startswith("Vote: ") and "<script" not in title
+    assert "Your video: you can't vote for it." in text
+    forms = {e.pk for e in page.context["entries"]} - page.context["my_entry_ids"]
+    assert own.pk not in forms and page.context["my_entry_ids"] == {own.pk}
+    assert text.count("data-vote-form") == 6
+    assert page.context["share_url"] == f"http://testserver{page.request['PATH_INFO']}"
+
+
+def test_vote_page_speaks_in_the_right_tense(client, judging_challenge):
+    url = reverse("voting:vote_page", args=[judging_challenge.slug])
+    now = timezone.now()
+    judging_challenge.voting_opens_at = now + timedelta(days=1)
+    judging_challenge.voting_closes_at = now + timedelta(days=3)
+    judging_challenge.save()
+    assert "Voting opens on" in client.get(url).content.decode()
+    judging_challenge.entries_close_at = now - timedelta(days=4)
+    judging_challenge.voting_opens_at = now - timedelta(days=3)
+    judging_challenge.voting_closes_at = now - timedelta(days=1)
+    judging_challenge.results_at = now + timedelta(days=1)
+    judging_challenge.save()
+    assert "Voting closed on" in client.get(url).content.decode()
+    assert selectors.voting_state(challenge=judging_challenge) == "after"

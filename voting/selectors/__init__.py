@@ -38,6 +38,7 @@ from voting.selectors.votes import (
     vote_page_entries,
     vote_policy,
     voting_is_open,
+    voting_state,
 )
 
 __all__ = [
@@ -74,4 +75,5 @@ __all__ = [
     "vote_page_entries",
     "vote_policy",
     "voting_is_open",
+    "voting_state",
 ]

@@ -9,6 +9,7 @@ from videoawards.challenges.models import (
     Challenge,
     Entry,
 )
+from videoawards.challenges.phases import ORDER, Phase
 from videoawards.challenges.selectors import entries_with_creators, public_entry_q
 from voting.models import (
     Round,
@@ -57,6 +58,17 @@ def votable_entries(*, challenge: Challenge) -> QuerySet[Entry]:
 
 def voting_is_open(*, challenge: Challenge, now=None) -> bool:
     return challenge.has_public_voting and challenge.accepts_votes(now)
+
+
+def voting_state(*, challenge: Challenge, now=None) -> str:
+    """The tense the vote page speaks in: "none" (no public vote), "before", "during" or
+    "after", by the phase in effect (dates on schedule, the organiser's steps otherwise)."""
+    if not challenge.has_public_voting:
+        return "none"
+    phase = challenge.phase(now)
+    if phase == Phase.PUBLIC_VOTING:
+        return "during"
+    return "after" if ORDER.index(phase) > ORDER.index(Phase.PUBLIC_VOTING) else "before"
 
 
 def tallies_visible(*, challenge: Challenge, policy: VotePolicy, now=None) -> bool:

@@ -28,7 +28,18 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("video[data-hls-player]"), start);
+    var lazy = [];
+    Array.prototype.forEach.call(document.querySelectorAll("video[data-hls-player]"), function (video) {
+      if (video.hasAttribute("data-lazy") && "IntersectionObserver" in window) { lazy.push(video); } else { start(video); }
+    });
+    if (!lazy.length) { return; }
+    // A page of many videos (the vote) loads each one only when it scrolls into view.
+    var observer = new IntersectionObserver(function (seen) {
+      seen.forEach(function (item) {
+        if (item.isIntersecting) { observer.unobserve(item.target); start(item.target); }
+      });
+    }, { rootMargin: "200px" });
+    lazy.forEach(function (video) { observer.observe(video); });
   }
 
   if (document.readyState === "loading") {

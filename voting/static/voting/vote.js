@@ -28,6 +28,12 @@
             button.textContent = data.voted ? form.dataset.votedLabel : form.dataset.voteLabel;
             button.className = data.voted ? "button button-secondary" : "button";
             button.setAttribute("aria-pressed", data.voted ? "true" : "false");
+            var tally = document.querySelector("[data-my-votes]");
+            if (tally) {
+              // The count comes first in every language's sentence.
+              var mine = document.querySelectorAll("[data-vote-form] [name=action][value=withdraw]").length;
+              tally.textContent = tally.textContent.replace(/\d+/, String(mine));
+            }
             status.className = "message message-success";
             status.textContent = data.voted ? form.dataset.thanks : form.dataset.takenBack;
           });
