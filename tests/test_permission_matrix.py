@@ -73,7 +73,7 @@ from videoawards.accounts import consent as consent_services
 from videoawards.accounts.models import GuardianConsent, User
 from videoawards.badges import services as badge_services
 from videoawards.badges.models import Portfolio
-from videoawards.challenges.models import Challenge, Entry
+from videoawards.challenges.models import Challenge, Entry, TeamInvitation
 from videoawards.moderation.models import Report
 from videoawards.workshops.models import Registration, Workshop
 from voting import services as voting_services
@@ -149,6 +149,7 @@ WORLD_OBJECTS = (
     "c_open", "c_vote", "c_closed", "c_done", "c_hidden", "c_x",  # challenges (by slug)
     "e_draft", "e_sub", "e_hidden", "e_pub", "e_win",  # the owner's entries
     "e_minor", "e_other_pub", "e_alumna_pub",  # other people's entries
+    "ti_other",  # the owner invited "other" to the team of their draft
     "a_draft", "a_pub", "a_loose", "a_other_loose",  # media assets
     "u_owner", "u_other",  # upload sessions
     "r_vote", "r_x", "a_juror", "a_peer", "a_x", "criterion",  # judging
@@ -347,6 +348,8 @@ def _build_world() -> World:
     pf_child = Portfolio.objects.create(user=_young(), is_public=True)
     pf_owner = Portfolio.objects.create(user=owner, is_public=False)
 
+    ti_other = TeamInvitation.objects.create(entry=e_draft, invitee=other, invited_by=owner)
+
     here = locals()
     obj = {name: here[name] for name in WORLD_OBJECTS}
     refs: dict[str, Any] = {}
@@ -368,6 +371,8 @@ def _build_world() -> World:
             "escape": f"../{a_draft.pk}/{variant}",  # out of a_pub's folder into a_draft's
             "criterion_field": f"criterion_{criterion.pk}",
             "owner_email": owner.email,
+            "alumna_email": alumna.email,
+            "u_owner_id": owner.pk,
             "invitation_token": "matrix-invitation-token",
         }
     )
@@ -844,6 +849,24 @@ MATRIX: list[Row] = [
           "language"))),
     R("challenges:entry_captions", {"slug": "@c_vote", "pk": "@e_pub"}, GET,
                           405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    # Teams: only the creators invite, withdraw and remove; only the invitee answers.
+    R("challenges:team_invite", {"slug": "@c_open", "pk": "@e_draft"}, POST,
+                          LOGIN, 404,   DONE,  404,   404,   404,   404,   404,   404,   404,
+      data=lambda w: {"who": w.refs["alumna_email"]},
+      probe=lambda w, u: TeamInvitation.objects.filter(entry=w.obj["e_draft"]).count()),
+    R("challenges:team_withdraw",
+      {"slug": "@c_open", "pk": "@e_draft", "invitation_id": "@ti_other"}, POST,
+                          LOGIN, 404,   DONE,  404,   404,   404,   404,   404,   404,   404,
+      probe=lambda w, u: TeamInvitation.objects.get(pk=w.obj["ti_other"].pk).status),
+    R("challenges:team_remove",
+      {"slug": "@c_open", "pk": "@e_draft", "user_id": "@u_owner_id"}, POST,
+                          LOGIN, 404,   NOPE,  404,   404,   404,   404,   404,   404,   404,
+      probe=lambda w, u: w.obj["e_draft"].creators.count()),
+    R("challenges:team_invitations", {}, GET,
+                          LOGIN, 200,   200,   200,   200,   200,   200,   200,   200,   200),
+    R("challenges:team_answer", {"invitation_id": "@ti_other", "answer": "decline"}, POST,
+                          LOGIN, 404,   404,   DONE,  404,   404,   404,   404,   404,   404,
+      probe=lambda w, u: TeamInvitation.objects.get(pk=w.obj["ti_other"].pk).status),
     R("challenges:entry_action", {"slug": "@c_open", "pk": "@e_draft", "action": "submit"},
       POST,               LOGIN, 404,   DONE,  404,   404,   404,   404,   404,   404,   404,
       probe=entry_field("e_draft", "state")),

@@ -216,6 +216,8 @@ MEDIA_ROOT = str(VAR_DIR / "media")
 # --- Platform limits ----------------------------------------------------------
 VIDEOAWARDS_MAX_UPLOAD_BYTES = env.int("VIDEOAWARDS_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 VIDEOAWARDS_MAX_DURATION_SECONDS = env.int("VIDEOAWARDS_MAX_DURATION_SECONDS", default=600)
+# A team: creators plus pending invitations (Scratch studios and most youth awards stay small).
+VIDEOAWARDS_MAX_TEAM_SIZE = env.int("VIDEOAWARDS_MAX_TEAM_SIZE", default=6)
 VIDEOAWARDS_FFMPEG = env("VIDEOAWARDS_FFMPEG", default="")
 VIDEOAWARDS_FFPROBE = env("VIDEOAWARDS_FFPROBE", default="")
 

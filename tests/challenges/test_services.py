@@ -113,7 +113,8 @@ def test_creator_adds_and_removes_a_team_member(make_entry, creator):
     entry = make_entry()
     friend = ParticipantFactory()
     # when
-    services.add_creator(entry=entry, user=friend, by=creator)
+    invitation = services.invite_team_mate(entry=entry, by=creator, query=friend.email)
+    services.accept_team_invitation(invitation=invitation, by=friend)
     services.remove_creator(entry=entry, user=creator, by=creator)
     # then
     assert list(entry.creators.all()) == [friend]

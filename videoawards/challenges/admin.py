@@ -89,11 +89,22 @@ class ChallengeAdmin(OrganiserAdminMixin, admin.ModelAdmin):
 
 
 class EntryCreatorInline(OrganiserAdminMixin, admin.TabularInline):
+    """The team. Rows are added and deleted through services.add_creator and
+    remove_creator (EntryAdmin.save_formset), so the admin keeps the same rules as the
+    entry page: editable entries only, a full team refused, the last creator stays."""
+
     model = EntryCreator
     network_field = "entry__challenge__provider_network"
     raw_id_fields = ["user"]
     readonly_fields = ["joined_at"]
     extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        # A member is added or removed, never swapped for someone else in place.
+        return [*self.readonly_fields, "user"] if obj else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
 
 
 def move_entries(modeladmin, request, queryset: QuerySet[Entry], to_state: str, move=None) -> None:
@@ -151,6 +162,28 @@ class EntryAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The challenge is chosen once; moving an entry between challenges breaks its category.
         return [*self.readonly_fields, "challenge"] if obj else self.readonly_fields
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not EntryCreator:
+            super().save_formset(request, form, formset, change)
+            return
+        entry = form.instance
+        for row in formset.forms:
+            if not row.has_changed() and not formset._should_delete_form(row):
+                continue
+            try:
+                if formset._should_delete_form(row) and row.instance.pk:
+                    services.remove_creator(entry=entry, user=row.instance.user, by=request.user)
+                elif not row.instance.pk and row.cleaned_data.get("user"):
+                    services.add_creator(
+                        entry=entry, user=row.cleaned_data["user"], by=request.user
+                    )
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(
+                    request,
+                    " ".join(getattr(error, "messages", [str(error)])),
+                    messages.WARNING,
+                )
 
     @admin.action(description=_("Make finalist (approved entries)"))
     def make_finalist(self, request, queryset):

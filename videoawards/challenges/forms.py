@@ -67,3 +67,15 @@ class CaptionForm(forms.Form):
         label=_("Caption file (.vtt)"),
         help_text=_("A WebVTT file, up to 512 KB. Most editing apps can export one."),
     )
+
+
+class TeamInviteForm(forms.Form):
+    """Whom a creator invites to the team: an email or a display name."""
+
+    who = forms.CharField(
+        label=_("Email or display name of your team mate"),
+        max_length=254,
+        help_text=_(
+            "They get an invitation to accept or decline, and join the team once they say yes."
+        ),
+    )

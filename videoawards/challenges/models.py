@@ -372,6 +372,58 @@ class EntryCreator(models.Model):
         return f"{self.user} @ {self.entry}"
 
 
+class TeamInvitation(models.Model):
+    """A creator asks someone to join the team behind an entry; they join once they accept.
+
+    Invitations name an account (found by email or display name); the invitee's email is
+    never shown to the team. One pending invitation per person and entry."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="team_invitations"
+    )
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited person"),
+        on_delete=models.CASCADE,
+        related_name="team_invitations",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "invitee"],
+                condition=Q(status="pending"),
+                name="team_invitation_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "declined", "withdrawn"]),
+                name="team_invitation_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitee} → {self.entry}"
+
+
 class Feature(models.Model):
     """A winning entry on the homepage: made when results are published, then curated.
 

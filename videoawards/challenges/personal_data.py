@@ -8,7 +8,7 @@ from transcoding.models import MediaAsset
 from videoawards.accounts.models import User
 from videoawards.accounts.personal_data import when
 
-from .models import EntryCreator
+from .models import EntryCreator, TeamInvitation
 from .selectors import participant_entries
 
 
@@ -28,6 +28,24 @@ def export_entries(user: User) -> list[dict[str, Any]]:
             "submitted_at": when(entry.submitted_at),
         }
         for entry in participant_entries(user=user)
+    ]
+
+
+def export_team_invitations(user: User) -> list[dict[str, Any]]:
+    """Invitations the person received or sent (the other side by display name only)."""
+    invitations = (
+        TeamInvitation.objects.filter(invitee=user) | TeamInvitation.objects.filter(invited_by=user)
+    ).select_related("entry", "invitee", "invited_by")
+    return [
+        {
+            "entry": invitation.entry.title,
+            "invited": invitation.invitee.display_name,
+            "invited_by": invitation.invited_by.display_name if invitation.invited_by else None,
+            "status": invitation.status,
+            "created_at": when(invitation.created_at),
+            "decided_at": when(invitation.decided_at),
+        }
+        for invitation in invitations.order_by("created_at", "pk")
     ]
 
 

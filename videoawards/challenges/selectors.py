@@ -16,7 +16,16 @@ from videoawards.accounts.selectors import users_lacking_consent
 from videoawards.core import access
 from videoawards.workshops.models import Workshop
 
-from .models import PUBLIC_ENTRY_STATES, Award, Challenge, Entry, EntryCreator, Feature, Phase
+from .models import (
+    PUBLIC_ENTRY_STATES,
+    Award,
+    Challenge,
+    Entry,
+    EntryCreator,
+    Feature,
+    Phase,
+    TeamInvitation,
+)
 
 # Groups for the challenge list and the API's ?phase= filter.
 OPEN, UPCOMING, PAST = "open", "upcoming", "past"
@@ -221,4 +230,36 @@ def homepage_features(*, limit: int = 8) -> list[Feature]:
         .prefetch_related(Prefetch("entry__creators", queryset=_creators_prefetch().queryset))[
             :limit
         ]
+    )
+
+
+def pending_team_invitations(*, user: User) -> QuerySet[TeamInvitation]:
+    """Invitations waiting for `user`'s answer, with what the page shows about them."""
+    return (
+        TeamInvitation.objects.filter(invitee=user, status=TeamInvitation.Status.PENDING)
+        .select_related("entry__challenge", "invited_by")
+        .only(
+            "pk",
+            "created_at",
+            "status",
+            "entry__id",
+            "entry__title",
+            "entry__description",
+            "entry__team_name",
+            "entry__state",
+            "entry__challenge__title",
+            "entry__challenge__slug",
+            "invited_by__display_name",
+        )
+        .order_by("-created_at", "pk")
+    )
+
+
+def entry_team_invitations(*, entry: Entry) -> QuerySet[TeamInvitation]:
+    """The entry's invitations still waiting for an answer (for its creators)."""
+    return (
+        entry.team_invitations.filter(status=TeamInvitation.Status.PENDING)
+        .select_related("invitee")
+        .only("pk", "created_at", "status", "entry_id", "invitee__display_name")
+        .order_by("created_at", "pk")
     )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +33,7 @@ from .models import (
     EntryState,
     Feature,
     Phase,
+    TeamInvitation,
 )
 from .signals import entry_state_changed, feature_curated, phase_changed
 
@@ -167,21 +169,214 @@ def update_entry(
     return entry
 
 
+# --- Teams ------------------------------------------------------------------------------
+#
+# A creator invites a team mate by email or display name; the invitee answers on their
+# own page and appears on the entry only once they accept (and may take part: a minor
+# needs their guardian's OK first). Creators take someone off while the entry can change;
+# the last creator cannot leave. The admin's inline goes through add_creator and
+# remove_creator too.
+
+
+def _team_size(entry: Entry) -> int:
+    return (
+        entry.creator_links.count()
+        + entry.team_invitations.filter(status=TeamInvitation.Status.PENDING).count()
+    )
+
+
+def _check_team_room(entry: Entry) -> None:
+    limit = settings.VIDEOAWARDS_MAX_TEAM_SIZE
+    if _team_size(entry) >= limit:
+        raise ValidationError(
+            _(
+                "A team can have at most %(count)d people, counting the invitations that "
+                "wait for an answer. Withdraw one first."
+            )
+            % {"count": limit},
+            code="team_full",
+        )
+
+
+def _may_change_team(*, entry: Entry, by: User) -> None:
+    """Creators change their team; an organiser of the network may help (the admin)."""
+    if is_creator(entry=entry, user=by):
+        return
+    if is_organiser_for(by, entry.challenge.provider_network_id):
+        return
+    raise PermissionDenied(_("Only the people who made this entry can change its team."))
+
+
+def find_team_mate(query: str) -> User | None:
+    """The active account with this email (any case), or with exactly this display name
+    when only one account uses it. None when there is no such account or the name is
+    shared (then an email is needed)."""
+    query = query.strip()
+    if not query:
+        return None
+    people = User.objects.filter(is_active=True)
+    if "@" in query:
+        return people.filter(email__iexact=query).first()
+    matches = list(people.filter(display_name__iexact=query)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+@transaction.atomic
+def invite_team_mate(*, entry: Entry, by: User, query: str) -> TeamInvitation:
+    """Invite the account `query` names (email or display name) to the team; tells them
+    by email on commit. Errors say what to do, never whether an email has an account
+    beyond what the invitation itself shows."""
+    _require_creator(entry=entry, user=by)
+    entry = _lock(entry)
+    _require_editable(entry)
+    invitee = find_team_mate(query)
+    if invitee is None:
+        raise ValidationError(
+            _(
+                "We couldn't find one account with that email or display name. Check the "
+                "spelling, or ask your team mate for the email they signed up with. If they "
+                "have no account yet, they sign up first."
+            ),
+            code="not_found",
+        )
+    if invitee.pk == by.pk or entry.creator_links.filter(user=invitee).exists():
+        raise ValidationError(
+            _("%(name)s is already in the team.") % {"name": invitee.display_name},
+            code="duplicate",
+        )
+    if entry.team_invitations.filter(invitee=invitee, status=TeamInvitation.Status.PENDING):
+        raise ValidationError(
+            _("%(name)s has an invitation already: they answer on their Team invitations page.")
+            % {"name": invitee.display_name},
+            code="pending",
+        )
+    _check_team_room(entry)
+    invitation = TeamInvitation.objects.create(entry=entry, invitee=invitee, invited_by=by)
+    audit.record(actor=by, action="team.invite", target=entry, data={"invitee": invitee.pk})
+    transaction.on_commit(lambda: _tell_invitee(invitation))
+    return invitation
+
+
+def _tell_invitee(invitation: TeamInvitation) -> None:
+    # We do not know the invitee's language; the site's default is the safest guess.
+    with translation.override(settings.LANGUAGE_CODE):
+        send_templated_mail(
+            to=invitation.invitee.email,
+            template="team_invitation",
+            context={
+                "name": invitation.invitee.display_name,
+                "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
+                "entry": invitation.entry,
+                "challenge": invitation.entry.challenge,
+                "invitations_url": settings.SITE_URL + reverse("challenges:team_invitations"),
+            },
+            folder="challenges/email",
+            fail_silently=True,
+        )
+
+
+def _lock_invitation(invitation: TeamInvitation) -> TeamInvitation:
+    return (
+        TeamInvitation.objects.select_for_update()
+        .select_related("entry__challenge", "invitee")
+        .get(pk=invitation.pk)
+    )
+
+
+def _require_pending(invitation: TeamInvitation) -> None:
+    if invitation.status != TeamInvitation.Status.PENDING:
+        raise ValidationError(
+            _("This invitation was already answered or withdrawn."), code="not_pending"
+        )
+
+
+def accept_problem(*, invitation: TeamInvitation, user: User) -> str | None:
+    """Why `user` cannot accept this invitation now, in plain words; None if they can."""
+    if invitation.status != TeamInvitation.Status.PENDING:
+        return _("This invitation was already answered or withdrawn.")
+    if not invitation.entry.is_editable:
+        return _(
+            "The team can't change any more: the entry was sent in. Ask the team to take it "
+            "back to draft, then accept."
+        )
+    return take_part_problem(user)
+
+
+@transaction.atomic
+def accept_team_invitation(*, invitation: TeamInvitation, by: User) -> EntryCreator:
+    """The invitee joins the team. A young person's acceptance counts once their guardian
+    said yes (the invitation stays open until then)."""
+    invitation = _lock_invitation(invitation)
+    if invitation.invitee_id != by.pk:
+        raise PermissionDenied(_("This invitation is for someone else."))
+    entry = _lock(invitation.entry)
+    invitation.entry = entry
+    problem = accept_problem(invitation=invitation, user=by)
+    if problem:
+        raise ValidationError(problem, code="cannot_accept")
+    link, _created = EntryCreator.objects.get_or_create(entry=entry, user=by)
+    invitation.status = TeamInvitation.Status.ACCEPTED
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    audit.record(actor=by, action="team.accept", target=entry)
+    return link
+
+
+@transaction.atomic
+def decline_team_invitation(*, invitation: TeamInvitation, by: User) -> TeamInvitation:
+    invitation = _lock_invitation(invitation)
+    if invitation.invitee_id != by.pk:
+        raise PermissionDenied(_("This invitation is for someone else."))
+    _require_pending(invitation)
+    invitation.status = TeamInvitation.Status.DECLINED
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    return invitation
+
+
+@transaction.atomic
+def withdraw_team_invitation(*, invitation: TeamInvitation, by: User) -> TeamInvitation:
+    """A creator takes back an invitation nobody answered yet."""
+    invitation = _lock_invitation(invitation)
+    _require_creator(entry=invitation.entry, user=by)
+    _require_pending(invitation)
+    invitation.status = TeamInvitation.Status.WITHDRAWN
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    return invitation
+
+
 @transaction.atomic
 def add_creator(*, entry: Entry, user: User, by: User) -> EntryCreator:
-    """Add a team member; only a creator may, and only while the entry can be changed."""
-    _require_creator(entry=entry, user=by)
+    """Put someone straight on the team: an organiser of the network helping out (the
+    admin). Creators invite instead (invite_team_mate), so nobody joins without saying
+    yes. The entry must be editable, the team not full and the person allowed to take
+    part."""
+    if not is_organiser_for(by, entry.challenge.provider_network_id) or is_creator(
+        entry=entry, user=by
+    ):
+        raise PermissionDenied(
+            _("Invite your team mates from the entry page: they join once they accept.")
+        )
     entry = _lock(entry)
     _require_editable(entry)
     if entry.creator_links.filter(user=user).exists():
         raise ValidationError(_("This person is already in the team."), code="duplicate")
+    _check_team_room(entry)
+    problem = take_part_problem(user)
+    if problem:
+        raise ValidationError(
+            _("%(name)s can't join yet: %(problem)s")
+            % {"name": user.display_name, "problem": problem},
+            code="cannot_take_part",
+        )
     return EntryCreator.objects.create(entry=entry, user=user)
 
 
 @transaction.atomic
 def remove_creator(*, entry: Entry, user: User, by: User) -> None:
     """Take someone off the team (a creator may also leave); the last one cannot leave."""
-    _require_creator(entry=entry, user=by)
+    _may_change_team(entry=entry, by=by)
     entry = _lock(entry)
     _require_editable(entry)
     links = list(entry.creator_links.all())
@@ -192,6 +387,10 @@ def remove_creator(*, entry: Entry, user: User, by: User) -> None:
             _("An entry needs at least one creator. Withdraw it instead."), code="last_creator"
         )
     entry.creator_links.filter(user=user).delete()
+    # The video they uploaded stays with the entry: it passes to a remaining creator.
+    remaining = next(link.user_id for link in links if link.user_id != user.pk)
+    MediaAsset.objects.filter(entry=entry, owner=user).update(owner_id=remaining)
+    audit.record(actor=by, action="team.remove", target=entry, data={"member": user.pk})
 
 
 def _check_actor(*, entry: Entry, actor: Actor, by: User) -> None:

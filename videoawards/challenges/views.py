@@ -14,8 +14,8 @@ from transcoding.services.captions import MAX_CAPTION_BYTES
 from videoawards.accounts.selectors import take_part_problem
 
 from . import selectors, services
-from .forms import CaptionForm, EntryForm, caption_label
-from .models import Challenge, Entry, EntryState
+from .forms import CaptionForm, EntryForm, TeamInviteForm, caption_label
+from .models import Challenge, Entry, EntryState, TeamInvitation
 
 # The entry page's buttons for creators, and the state each one moves to.
 ENTRY_ACTIONS = {
@@ -24,6 +24,9 @@ ENTRY_ACTIONS = {
     "withdraw": EntryState.WITHDRAWN,
 }
 WRITE_RATE = "30/h"
+# Invitations mail someone: fewer, and per address too (many accounts, one person).
+TEAM_INVITE_RATE = "20/h"
+TEAM_INVITE_IP_RATE = "60/h"
 
 
 def challenge_list(request: HttpRequest) -> HttpResponse:
@@ -74,6 +77,8 @@ def entry_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             and entry.media_asset.is_playable
             and request.user.has_perm("challenges.caption_entry", entry)
             else None,
+            "team_form": TeamInviteForm() if is_creator and entry.is_editable else None,
+            "team_invitations": selectors.entry_team_invitations(entry=entry) if is_creator else (),
             # One uploader per entry, so a half-done upload resumes on the right page.
             "uploader_id": f"entry-{entry.pk}-video",
         },
@@ -85,8 +90,130 @@ def my_entries(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "challenges/my_entries.html",
-        {"entries": selectors.participant_entries(user=request.user)},
+        {
+            "entries": selectors.participant_entries(user=request.user),
+            "invitation_count": selectors.pending_team_invitations(user=request.user).count(),
+        },
     )
+
+
+# --- Teams ---------------------------------------------------------------------------
+
+
+def _creators_entry(request: HttpRequest, slug: str, pk: int) -> Entry:
+    entry = _visible_entry(request, slug, pk)
+    if request.user not in entry.creators.all():
+        raise Http404
+    return entry
+
+
+def _say_refusal(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
+    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    messages.error(request, text)
+
+
+@require_POST
+@login_required
+@ratelimit(key="user", rate=TEAM_INVITE_RATE, method="POST", block=True)
+@ratelimit(key="ip", rate=TEAM_INVITE_IP_RATE, method="POST", block=True)
+def team_invite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A creator invites a team mate by email or display name."""
+    entry = _creators_entry(request, slug, pk)
+    form = TeamInviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Type your team mate's email or display name."))
+        return redirect(entry)
+    try:
+        invitation = services.invite_team_mate(
+            entry=entry, by=request.user, query=form.cleaned_data["who"]
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _say_refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("Invitation sent to %(name)s. They join the team once they accept.")
+            % {"name": invitation.invitee.display_name},
+        )
+    return redirect(entry)
+
+
+@require_POST
+@login_required
+@ratelimit(key="user", rate=WRITE_RATE, method="POST", block=True)
+def team_withdraw(request: HttpRequest, slug: str, pk: int, invitation_id: int) -> HttpResponse:
+    entry = _creators_entry(request, slug, pk)
+    invitation = get_object_or_404(entry.team_invitations, pk=invitation_id)
+    try:
+        services.withdraw_team_invitation(invitation=invitation, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        _say_refusal(request, error)
+    else:
+        messages.success(request, _("Invitation withdrawn."))
+    return redirect(entry)
+
+
+@require_POST
+@login_required
+@ratelimit(key="user", rate=WRITE_RATE, method="POST", block=True)
+def team_remove(request: HttpRequest, slug: str, pk: int, user_id: int) -> HttpResponse:
+    """A creator takes a team mate off the entry, or leaves it themselves."""
+    entry = _creators_entry(request, slug, pk)
+    member = next((c for c in entry.creators.all() if c.pk == user_id), None)
+    if member is None:
+        raise Http404
+    leaving = member.pk == request.user.pk
+    try:
+        services.remove_creator(entry=entry, user=member, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        _say_refusal(request, error)
+        return redirect(entry)
+    if leaving:
+        messages.success(request, _("You left the team of “%(title)s”.") % {"title": entry.title})
+        return redirect("challenges:my_entries")
+    messages.success(
+        request, _("%(name)s is no longer in the team.") % {"name": member.display_name}
+    )
+    return redirect(entry)
+
+
+@login_required
+def team_invitations(request: HttpRequest) -> HttpResponse:
+    """The invitations waiting for the signed-in person's answer."""
+    invitations = list(selectors.pending_team_invitations(user=request.user))
+    for invitation in invitations:
+        invitation.problem = services.accept_problem(invitation=invitation, user=request.user)
+    return render(request, "challenges/team_invitations.html", {"invitations": invitations})
+
+
+@require_POST
+@login_required
+@ratelimit(key="user", rate=WRITE_RATE, method="POST", block=True)
+def team_answer(request: HttpRequest, invitation_id: int, answer: str) -> HttpResponse:
+    if answer not in {"accept", "decline"}:
+        raise Http404
+    # Only the invitee's own invitations exist for them: anyone else gets a 404.
+    invitation = get_object_or_404(
+        TeamInvitation.objects.select_related("entry__challenge"),
+        pk=invitation_id,
+        invitee=request.user,
+    )
+    try:
+        if answer == "accept":
+            services.accept_team_invitation(invitation=invitation, by=request.user)
+        else:
+            services.decline_team_invitation(invitation=invitation, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        _say_refusal(request, error)
+        return redirect("challenges:team_invitations")
+    if answer == "decline":
+        messages.success(request, _("Invitation declined. The team sees that you said no."))
+        return redirect("challenges:team_invitations")
+    messages.success(
+        request,
+        _("You are now in the team of “%(title)s”.") % {"title": invitation.entry.title},
+    )
+    return redirect(invitation.entry)
 
 
 def _save_form(form: EntryForm, save) -> Entry | None:

@@ -29,6 +29,7 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         "account": account_data.export_account(user),
         "guardian_consents": account_data.export_consents(user),
         "entries": entry_data.export_entries(user),
+        "team_invitations": entry_data.export_team_invitations(user),
         "videos": transcoding_data.export_videos(user),
         "workshop_registrations": workshop_data.export_registrations(user),
         "badges": badge_data.export_badges(user),
