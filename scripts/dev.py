@@ -202,6 +202,9 @@ def manage(*args: str) -> list[str | Path]:
 
 def command_run(options: argparse.Namespace) -> int:
     env = prepared_env()
+    address = f"127.0.0.1:{options.port}"
+    # Links in emails, calendars and badges point at the port this server listens on.
+    env.setdefault("VIDEOAWARDS_SITE_URL", f"http://{address}")
     run_checked(manage("migrate", "--noinput"), env=env)
     seeded = subprocess.run(
         [str(a) for a in manage("seed_demo")], cwd=ROOT, env=env, capture_output=True, text=True
@@ -209,7 +212,6 @@ def command_run(options: argparse.Namespace) -> int:
     if seeded.returncode != 0:
         sys.stderr.write(seeded.stdout + seeded.stderr)
         return seeded.returncode
-    address = f"127.0.0.1:{options.port}"
     var_dir = Path(env.get("VIDEOAWARDS_VAR_DIR", ROOT / "var"))
     var_dir.mkdir(parents=True, exist_ok=True)
     celery = [

@@ -6,6 +6,8 @@ call (one INSERT ... ON CONFLICT DO NOTHING for the per-entry policy).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -18,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from videoawards.accounts.permissions import is_organiser_for
 from videoawards.challenges.selectors import published_challenges
 from videoawards.core.client import client_address
 from voting import ratelimits, selectors, services
@@ -140,6 +143,9 @@ class PlaceSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     entry = serializers.IntegerField()
     title = serializers.CharField()
+    jury_score = serializers.FloatField(allow_null=True, help_text="Rounded to 2 decimals.")
+    public_votes = serializers.IntegerField()
+    tie_broken_by = serializers.CharField(help_text="Empty unless a tie-break placed it.")
 
 
 class AwardResultSerializer(serializers.Serializer):
@@ -152,7 +158,9 @@ class AwardResultSerializer(serializers.Serializer):
 
 class ResultsSerializer(serializers.Serializer):
     challenge = serializers.SlugField()
-    input_hash = serializers.CharField()
+    input_hash = serializers.CharField(
+        required=False, help_text="Only for the challenge's organisers: reproduces the tally."
+    )
     published_at = serializers.DateTimeField()
     awards = AwardResultSerializer(many=True)
 
@@ -169,23 +177,32 @@ class ResultsView(APIView):
         if snapshot is None:
             raise NotFound("The results are not published yet.")
         awards = selectors.snapshot_awards(snapshot=snapshot, rows=selectors.PUBLIC_RESULT_ROWS)
-        return Response(
-            {
-                "challenge": challenge.slug,
-                "input_hash": snapshot.input_hash,
-                "published_at": snapshot.publication.at,
-                "awards": [
-                    {
-                        "award": award.award_id,
-                        "name": award.name,
-                        "decided_by": award.decided_by,
-                        "winner": award.winner.pk if award.winner else None,
-                        "places": [
-                            {"rank": row.rank, "entry": row.entry.pk, "title": row.entry.title}
-                            for row in award.rows
-                        ],
-                    }
-                    for award in awards
-                ],
-            }
-        )
+        body: dict[str, Any] = {
+            "challenge": challenge.slug,
+            "published_at": snapshot.publication.at,
+            "awards": [
+                {
+                    "award": award.award_id,
+                    "name": award.name,
+                    "decided_by": award.decided_by,
+                    "winner": award.winner.pk if award.winner else None,
+                    "places": [
+                        {
+                            "rank": row.rank,
+                            "entry": row.entry.pk,
+                            "title": row.entry.title,
+                            "jury_score": None
+                            if row.jury_score is None
+                            else round(row.jury_score, 2),
+                            "public_votes": row.public_votes,
+                            "tie_broken_by": row.tie_broken_by,
+                        }
+                        for row in award.rows
+                    ],
+                }
+                for award in awards
+            ],
+        }
+        if is_organiser_for(request.user, challenge.provider_network_id):
+            body["input_hash"] = snapshot.input_hash
+        return Response(body)

@@ -432,3 +432,48 @@ def test_each_award_breaks_ties_by_its_own_stated_rule(
     assert result["snapshot"]["ranking"][0]["tie_broken_by"] is not None
     page = client.get(reverse("voting:results", args=[judging_challenge.slug])).content.decode()
     assert f"Equal results: {award.get_tie_break_display()} places higher." in page
+
+
+def test_an_audience_award_tie_goes_to_the_better_jury_score(
+    voting_closed, judged, judging_challenge, organiser, entries
+):
+    # given: one vote each for the earliest entry and the one the jury liked best
+    AwardFactory(
+        challenge=judging_challenge, name="Audience award", decided_by="public", jury_weight=0
+    )
+    for entry in (entries[0], entries[5]):
+        services.cast_vote(voter=ParticipantFactory(), entry_id=entry.pk)
+    # when
+    voting_closed()
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    # then: the page promises ties go to the better jury score, and they do
+    (result,) = snapshot.data["awards"]
+    first, second = result["snapshot"]["ranking"][:2]
+    assert (first["entry_id"], second["entry_id"]) == (entries[5].pk, entries[0].pk)
+    assert first["tie_broken_by"] == "jury_score"
+    assert result["winner"] == entries[5].pk
+
+
+def test_people_see_ranks_and_rounded_scores_and_only_organisers_the_input_hash(
+    voting_closed, client, judged, awards, votes, judging_challenge, organiser, entries
+):
+    voting_closed()
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    services.publish_results(snapshot=snapshot, by=organiser)
+    url = f"/api/v1/challenges/{judging_challenge.slug}/results/"
+    public = client.get(url).json()
+    assert "input_hash" not in public
+    jury_places = public["awards"][0]["places"]
+    assert [place["rank"] for place in jury_places] == [1, 2, 3]
+    assert all(place["jury_score"] == round(place["jury_score"], 2) for place in jury_places)
+    assert public["awards"][1]["places"][0]["public_votes"] == 3
+    page = client.get(reverse("voting:results", args=[judging_challenge.slug])).content.decode()
+    assert snapshot.input_hash not in page
+    assert "3 votes" in page
+    jury_section, audience_section = page.split("<section")[1:3]
+    # no tie among the jury's places, so no tie-break sentence; the entries nobody voted
+    # for tie on zero votes, and the sentence says which rule placed them
+    assert "Equal results" not in jury_section
+    assert "tie broken by the better jury score" in audience_section
+    client.force_login(organiser)
+    assert client.get(url).json()["input_hash"] == snapshot.input_hash

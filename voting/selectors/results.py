@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from videoawards.challenges.models import (
     Award,
     Challenge,
@@ -18,6 +20,16 @@ from voting.models import (
 # How many places the public results page lists per award (the finalists).
 PUBLIC_RESULT_ROWS = 3
 
+# What broke a tie, as the results page says it (voting.tally's rule names).
+TIE_BROKEN_BY = {
+    "combined": _("the better combined result"),
+    "jury_score": _("the better jury score"),
+    "public_votes": _("more public votes"),
+    "n_reviews": _("more jury reviews"),
+    "earlier_submission": _("the earlier entry"),
+    "entry_id": _("the earlier entry"),
+}
+
 
 @dataclass(frozen=True)
 class RankedRow:
@@ -27,6 +39,8 @@ class RankedRow:
     n_reviews: int
     disagreement: bool
     public_votes: int
+    combined: float
+    tie_broken_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,10 @@ class AwardResult:
     winner: Entry | None
     rows: list[RankedRow]
     unranked: int
+
+    @property
+    def any_tie_broken(self) -> bool:
+        return any(row.tie_broken_by for row in self.rows)
 
 
 def published_snapshot(*, challenge: Challenge) -> ResultSnapshot | None:
@@ -80,6 +98,8 @@ def snapshot_awards(
                 n_reviews=row["n_reviews"],
                 disagreement=row["disagreement"],
                 public_votes=row["public_votes"],
+                combined=row["combined"],
+                tie_broken_by=str(TIE_BROKEN_BY.get(row.get("tie_broken_by") or "", "")),
             )
             for row in item["snapshot"]["ranking"][:rows]
             if row["entry_id"] in entries

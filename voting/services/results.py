@@ -65,7 +65,8 @@ def challenge_results(*, challenge: Challenge) -> dict[str, Any]:
         jury_round = _final_round(rounds, award.category_id)
         reviews: list[pure_tally.Review] = []
         in_round: set[int] = set()
-        if jury_round is not None and award.decided_by != "public":
+        # A public award still reads the jury's scores: its tie-break may ask for them.
+        if jury_round is not None:
             if jury_round.pk not in reviews_by_round:
                 reviews_by_round[jury_round.pk] = selectors.submitted_reviews_data(round=jury_round)
             reviews = reviews_by_round[jury_round.pk]
