@@ -10,10 +10,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import ChallengeFactory, OrganiserFactory, UserFactory
+from tests.factories import ChallengeFactory, EntryFactory, OrganiserFactory, UserFactory
 from tests.voting.factories import JuryMemberFactory, JuryPanelFactory, RoundFactory
 from videoawards.accounts.models import Role
-from voting.models import JuryMember, JuryPanel, Round
+from voting import services as voting_services
+from voting.models import Assignment, ConflictOfInterest, JuryMember, JuryPanel, Round
+from voting.services.jury import refill_open_rounds
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +162,41 @@ def test_another_networks_organiser_reaches_nothing(client, challenge):
     )
     member.refresh_from_db()
     assert member.dropped_at is None
+
+
+def test_a_conflict_with_no_spare_juror_is_recorded_and_the_to_do_names_the_entry(
+    client, organiser, network
+):
+    # given: one juror, one review per entry, the juror assigned to the only entry
+    now = timezone.now()
+    challenge = ChallengeFactory(
+        provider_network=network,
+        entries_open_at=now - timedelta(days=20),
+        entries_close_at=now - timedelta(days=1),
+    )
+    entry = EntryFactory(challenge=challenge, state="approved", title="Echoes in a tin can")
+    panel = JuryPanelFactory(challenge=challenge)
+    juror = JuryMemberFactory(panel=panel).juror
+    round_ = RoundFactory(panel=panel, reviews_per_entry=1)
+    voting_services.assign_jurors(round=round_, by=organiser)
+    client.force_login(juror)
+    # when: the juror declares a conflict
+    answer = client.post(
+        reverse("voting:declare_conflict", args=[round_.pk, entry.pk]),
+        {"reason": "My cousin made it."},
+        follow=True,
+    )
+    # then: calm words for the juror, the conflict kept, the entry left without a juror
+    assert "Thank you, that is noted." in answer.content.decode()
+    assert ConflictOfInterest.objects.filter(juror=juror, entry=entry).exists()
+    assert not Assignment.objects.filter(round=round_).exists()
+    client.force_login(organiser)
+    todo = client.get(reverse("console:dashboard")).content.decode()
+    assert "“Echoes in a tin can” needs another juror" in todo
+    # when: a second juror joins the panel, the entry gets them and the to-do goes
+    newcomer = JuryMemberFactory(panel=panel).juror
+    refill_open_rounds(panel=panel)
+    assert list(Assignment.objects.filter(round=round_).values_list("juror", flat=True)) == [
+        newcomer.pk
+    ]
+    assert "needs another juror" not in client.get(reverse("console:dashboard")).content.decode()

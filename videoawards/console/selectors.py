@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -31,6 +32,7 @@ from voting.models import (
     ResultPublication,
     ResultSnapshot,
     Round,
+    RoundEntry,
     VoteFlag,
 )
 
@@ -238,17 +240,20 @@ def _jury_todos(*, challenge_ids: list[int], now: datetime) -> list[Todo]:
                     )
                 )
             if short.get(round_.pk):
-                count = len(short[round_.pk])
+                titles = short[round_.pk]
+                named = ", ".join(f"“{title}”" for title in titles[:3])
+                if len(titles) > 3:
+                    named += " " + _("and %(count)d more") % {"count": len(titles) - 3}
                 todos.append(
                     Todo(
                         ngettext(
-                            "%(round)s: %(count)d entry needs another juror after a "
-                            "declared conflict. Add a juror to the panel.",
-                            "%(round)s: %(count)d entries need another juror after "
-                            "declared conflicts. Add a juror to the panel.",
-                            count,
+                            "%(round)s: %(entries)s needs another juror after a declared "
+                            "conflict. Invite a juror to the panel.",
+                            "%(round)s: %(entries)s need another juror after declared "
+                            "conflicts. Invite a juror to the panel.",
+                            len(titles),
                         )
-                        % {"round": label, "count": count},
+                        % {"round": label, "entries": named},
                         reverse("console:jury", args=[round_.challenge.slug]),
                         urgent=True,
                     )
@@ -275,19 +280,27 @@ def _jury_todos(*, challenge_ids: list[int], now: datetime) -> list[Todo]:
     return todos
 
 
-def _entries_short_of_jurors(*, challenge_ids: list[int]) -> dict[int, list[int]]:
-    """Per open round, the entries with fewer assigned jurors than the round asks for."""
+def _entries_short_of_jurors(*, challenge_ids: list[int]) -> dict[int, list[str]]:
+    """Per open round, the titles of its entries with fewer jurors than the round asks for
+    (an entry whose only juror declared a conflict has none left, and counts too)."""
+    jurors = (
+        Assignment.objects.filter(round_id=OuterRef("round_id"), entry_id=OuterRef("entry_id"))
+        .values("entry_id")
+        .annotate(n=Count("juror_id", distinct=True))
+        .values("n")
+    )
     rows = (
-        Assignment.objects.filter(
+        RoundEntry.objects.filter(
             round__challenge_id__in=challenge_ids, round__state=Round.State.OPEN
         )
-        .values("round_id", "entry_id", "round__reviews_per_entry")
-        .annotate(n=Count("juror", distinct=True))
+        .annotate(n=Coalesce(Subquery(jurors), 0))
+        .filter(n__lt=F("round__reviews_per_entry"))
+        .order_by("entry__title")
+        .values_list("round_id", "entry__title")
     )
-    short: dict[int, list[int]] = {}
-    for row in rows:
-        if row["n"] < row["round__reviews_per_entry"]:
-            short.setdefault(row["round_id"], []).append(row["entry_id"])
+    short: dict[int, list[str]] = {}
+    for round_id, title in rows:
+        short.setdefault(round_id, []).append(title)
     return short
 
 
