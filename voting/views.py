@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from videoawards.accounts.permissions import is_organiser_for
-from videoawards.challenges.models import Challenge
+from videoawards.challenges.models import Award, Challenge
 from videoawards.challenges.selectors import published_challenges
 from videoawards.core.client import client_address
 from voting import ratelimits, selectors, services
@@ -473,6 +473,11 @@ def certificate(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
         award_name=award.name,
         challenge_title=challenge.title,
         published_at=snapshot.publication.at,
+        network_name=challenge.provider_network.name if challenge.provider_network_id else "",
+        award_description=Award.objects.filter(pk=award.award_id)
+        .values_list("description", flat=True)
+        .first()
+        or "",
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
