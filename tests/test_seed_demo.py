@@ -8,27 +8,54 @@ from django.test import Client
 from transcoding import storage
 from transcoding.models import MediaAsset
 from videoawards.accounts.models import ProviderNetwork, Role, User
-from videoawards.challenges.models import Award, Category, Challenge, Entry, EntryState, Phase
+from videoawards.challenges import services as entry_services
+from videoawards.challenges.models import (
+    Award,
+    Category,
+    Challenge,
+    Entry,
+    EntryCreator,
+    EntryState,
+    Phase,
+    TeamInvitation,
+)
 from videoawards.demo.management.commands import seed_demo
 from videoawards.demo.management.commands.seed_demo import (
     DEMO_CHALLENGE_SLUG,
+    DEMO_EMAIL_DOMAIN,
     DEMO_PASSWORD,
 )
 from videoawards.workshops.models import Registration, Workshop
 from voting import services as voting_services
-from voting.models import Assignment
+from voting.models import Assignment, JuryInvitation
 
 pytestmark = pytest.mark.django_db
 
-# The open challenge's 3 sample entries and the season's 2 + 2 + 3, each with its video.
-SEASON_VIDEOS = 10
+# The open challenge's 4 sample entries and the season's 2 + 2 + 3, each with its video.
+SEASON_VIDEOS = 11
 
 
 def _counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (User, ProviderNetwork, Challenge, Category, Award, Workshop, Registration)
+        for model in (
+            User,
+            ProviderNetwork,
+            Challenge,
+            Category,
+            Award,
+            Workshop,
+            Registration,
+            Entry,
+            EntryCreator,
+            TeamInvitation,
+            JuryInvitation,
+        )
     }
+
+
+def _participant(number: int) -> User:
+    return User.objects.get(email=f"participant{number}@{DEMO_EMAIL_DOMAIN}")
 
 
 def _seed(videos: str = "none") -> str:
@@ -53,7 +80,107 @@ def test_seed_demo_twice_creates_the_same_rows_once():
         "Award": 8,
         "Workshop": 2,
         "Registration": 2,
+        "Entry": 1,  # the draft with the team invitation (no sample entries without videos)
+        "EntryCreator": 1,
+        "TeamInvitation": 1,
+        "JuryInvitation": 1,
     }
+
+
+def test_seed_demo_twice_with_sample_entries_forms_each_team_once():
+    # given
+    _seed(videos="queue")  # the videos wait for a worker: none runs in tests
+    first = _counts()
+    # when
+    _seed(videos="queue")
+    # then
+    assert _counts() == first
+    assert (first["Entry"], first["EntryCreator"], first["TeamInvitation"]) == (12, 14, 3)
+
+
+def test_the_sample_team_formed_through_an_accepted_invitation():
+    # when
+    _seed(videos="queue")
+    # then
+    entry = Entry.objects.get(challenge__slug=DEMO_CHALLENGE_SLUG, title="Sound you can see")
+    assert entry.state == EntryState.APPROVED
+    assert set(entry.creators.all()) == {_participant(1), _participant(2)}
+    invitation = entry.team_invitations.get()
+    assert (invitation.invitee, invitation.invited_by, invitation.status) == (
+        _participant(1),
+        _participant(2),
+        TeamInvitation.Status.ACCEPTED,
+    )
+
+
+def test_participant1_has_a_team_invitation_to_accept(client):
+    # given
+    _seed()
+    pia = _participant(1)
+    client.force_login(pia)
+    # when
+    page = client.get("/challenges/team-invitations/").content.decode()
+    # then
+    assert "Why does ice float?" in page
+    invitation = TeamInvitation.objects.get(invitee=pia, status=TeamInvitation.Status.PENDING)
+    entry_services.accept_team_invitation(invitation=invitation, by=pia)
+    assert set(invitation.entry.creators.all()) == {pia, _participant(2)}
+
+
+def test_an_answered_team_invitation_is_not_sent_again():
+    # given
+    _seed()
+    pia = _participant(1)
+    invitation = TeamInvitation.objects.get(invitee=pia, status=TeamInvitation.Status.PENDING)
+    entry_services.decline_team_invitation(invitation=invitation, by=pia)
+    # when
+    _seed()
+    # then
+    statuses = list(TeamInvitation.objects.values_list("status", flat=True))
+    assert statuses == [TeamInvitation.Status.DECLINED]
+
+
+def test_a_participant_can_enter_the_open_challenge_and_start_an_upload():
+    # given
+    _seed()
+    challenge = Challenge.objects.get(slug=DEMO_CHALLENGE_SLUG)
+    pia = _participant(1)
+    # when
+    entry = entry_services.create_entry(
+        creator=pia,
+        challenge=challenge,
+        category=challenge.categories.get(slug="12-15"),
+        title="Bubbles",
+        description="Soap film in slow motion.",
+    )
+    session = entry_services.start_entry_upload(
+        entry=entry, by=pia, filename="bubbles.mp4", size=1_000_000, content_type="video/mp4"
+    )
+    # then
+    assert challenge.accepts_entries()
+    assert session.owner == pia
+
+
+def test_a_juror_invitation_waits_for_someone_without_an_account():
+    # when
+    _seed()
+    # then
+    invitation = JuryInvitation.objects.get()
+    assert invitation.is_open
+    assert invitation.panel.challenge.slug == "demo-water-wonders"
+    assert not User.objects.filter(email__iexact=invitation.email).exists()
+
+
+def test_the_moderator_has_a_sample_entry_waiting(client):
+    # given
+    _seed(videos="queue")
+    client.force_login(User.objects.get(role=Role.MODERATOR))
+    # when
+    page = client.get("/moderation/").content.decode()
+    # then
+    waiting = Entry.objects.get(state=EntryState.SUBMITTED)
+    assert waiting.title == "Magnets that hover"
+    assert "Magnets that hover" in page
 
 
 def test_seed_demo_opens_the_challenge_for_entries_with_two_categories():
@@ -117,8 +244,9 @@ def tiny_samples(monkeypatch):
 
 
 def _sample_entries() -> list[Entry]:
+    """The open challenge's entries with a video (not the draft)."""
     return list(
-        Entry.objects.filter(challenge__slug=DEMO_CHALLENGE_SLUG)
+        Entry.objects.filter(challenge__slug=DEMO_CHALLENGE_SLUG, media_asset__isnull=False)
         .select_related("media_asset")
         .order_by("title")
     )
@@ -132,9 +260,11 @@ def test_inline_sample_videos_play_for_visitors_on_approved_entries(tiny_samples
     entries = _sample_entries()
     assert [(e.title, e.state, e.media_asset.status) for e in entries] == [
         ("A cloud in a bottle", EntryState.APPROVED, MediaAsset.Status.READY),
+        ("Magnets that hover", EntryState.SUBMITTED, MediaAsset.Status.READY),
         ("Sound you can see", EntryState.APPROVED, MediaAsset.Status.READY),
         ("Why is the sky blue?", EntryState.APPROVED, MediaAsset.Status.READY),
     ]
+    entries = [e for e in entries if e.state == EntryState.APPROVED]
     visitor = Client()
     challenge_page = visitor.get(f"/challenges/{DEMO_CHALLENGE_SLUG}/").content.decode()
     assert [e.title in challenge_page for e in entries] == [True] * 3
@@ -160,7 +290,7 @@ def test_seeding_again_neither_makes_nor_queues_the_videos_twice(
     assert callbacks == []
     assert {e.title: e.media_asset for e in _sample_entries()} == first
     assert MediaAsset.objects.count() == SEASON_VIDEOS
-    assert [a.queued_at is not None for a in first.values()] == [True] * 3
+    assert [a.queued_at is not None for a in first.values()] == [True] * 4
 
 
 @pytest.mark.slow

@@ -1,7 +1,12 @@
 """Fill an empty database with a demo: people for every role, workshops and an open challenge.
 
-Safe to run again: rows are found by their email or slug and brought back to the demo
-state, and the dates move so the challenge is always open for entries "now".
+In the open challenge: approved sample entries (one by a team that formed through the
+team invitations), one waiting in the moderation queue, and a draft whose creator invited
+the other demo participant, who has not answered yet.
+
+Safe to run again: rows are found by their email, slug or title and brought back to the
+demo state, and the dates move so the challenge is always open for entries "now". A step
+someone took in the demo (a moderator's decision, an answered invitation) is not undone.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from transcoding import storage
 from transcoding.media import samples
 from transcoding.models import MediaAsset
 from videoawards.accounts.models import ProviderNetwork, Role, User
+from videoawards.challenges import services as entry_services
 from videoawards.challenges.models import (
     PUBLIC_ENTRY_STATES,
     Award,
@@ -30,6 +36,7 @@ from videoawards.challenges.models import (
     Entry,
     EntryCreator,
     EntryState,
+    TeamInvitation,
 )
 from videoawards.demo import season
 from videoawards.moderation.services import approve_entry
@@ -73,6 +80,8 @@ class DemoEntry:
     category: str  # slug
     creators: tuple[int, ...]  # positions in the demo participants
     team_name: str = ""
+    # Sent in but not decided: it waits in the demo moderator's queue.
+    waiting: bool = False
 
 
 DEMO_ENTRIES = (
@@ -97,6 +106,23 @@ DEMO_ENTRIES = (
         (1, 0),
         team_name="Wave Makers",
     ),
+    DemoEntry(
+        "Magnets that hover",
+        "Ring magnets on a pencil push each other apart, and the top one floats in the air.",
+        "12-15",
+        (0,),
+        waiting=True,
+    ),
+)
+# A draft of the second participant, who invited the first to the team; the invitation
+# waits on the first participant's Team invitations page.
+DEMO_DRAFT = DemoEntry(
+    "Why does ice float?",
+    "Water is the odd one out: it gets lighter when it freezes. We show why with a "
+    "freezer, a bottle and some oil.",
+    "16-19",
+    (1, 0),
+    team_name="Ice Breakers",
 )
 
 
@@ -119,6 +145,7 @@ class Command(BaseCommand):
         made = seed_sample_entries(
             challenge=challenge, participants=participants, videos=options["videos"]
         )
+        seed_draft_with_invitation(challenge=challenge, participants=participants)
         made += seed_season(participants=participants, videos=options["videos"])
         self.stdout.write(demo_logins_text())
         if made and options["videos"] == VIDEOS_QUEUE:
@@ -138,6 +165,7 @@ def seed_demo(*, now: datetime | None = None, videos: str = VIDEOS_QUEUE) -> Cha
     seed_sample_entries for `videos`); returns the demo challenge."""
     challenge, participants = seed_rows(now=now)
     seed_sample_entries(challenge=challenge, participants=participants, videos=videos)
+    seed_draft_with_invitation(challenge=challenge, participants=participants)
     seed_season(participants=participants, videos=videos, now=now)
     return challenge
 
@@ -347,11 +375,15 @@ def seed_sample_entries(
 
 
 def approve_demo_entries(*, challenge: Challenge, moderator: User) -> int:
-    """The demo moderator approves demo entries still waiting, so the challenge shows them.
+    """The demo moderator approves demo entries still waiting, so the challenge shows them
+    (but the sample that waits in the queue on purpose).
 
     Through the moderation service, so the demo audit log has the approvals too.
     """
-    waiting = list(challenge.entries.filter(state=EntryState.SUBMITTED))
+    kept_waiting = [sample.title for sample in DEMO_ENTRIES if sample.waiting]
+    waiting = list(
+        challenge.entries.filter(state=EntryState.SUBMITTED).exclude(title__in=kept_waiting)
+    )
     for entry in waiting:
         approve_entry(entry=entry, by=moderator, note="Demo entry")
     return len(waiting)
@@ -361,21 +393,67 @@ def approve_demo_entries(*, challenge: Challenge, moderator: User) -> int:
 def seed_entry(
     *, challenge: Challenge, sample: DemoEntry | season.SeasonEntry, creators: list[User]
 ) -> Entry:
-    """The sample entry, approved, so visitors see it (demo rows skip the moderation queue)."""
+    """The sample entry, approved, so visitors see it (demo rows skip the moderation
+    queue), or sent in and waiting for the moderator if the sample says so. A new entry
+    starts as a draft of its first creator, who invites the others; they accept, then it
+    is published: the team forms as on the entry page."""
     now = timezone.now()
     entry = Entry.objects.filter(challenge=challenge, title=sample.title).first() or Entry(
-        challenge=challenge, title=sample.title, submitted_at=now, state_changed_at=now
+        challenge=challenge, title=sample.title, state=EntryState.DRAFT, state_changed_at=now
     )
     entry.category = challenge.categories.get(slug=sample.category)
     entry.description = sample.description
     entry.team_name = sample.team_name
-    if entry.state not in PUBLIC_ENTRY_STATES:  # finalists and winners stay what they won
-        entry.state = EntryState.APPROVED
-        entry.state_changed_at = now
     entry.moderation_reason = ""
     entry.save()
-    for user in creators:
-        EntryCreator.objects.get_or_create(entry=entry, user=user)
+    EntryCreator.objects.get_or_create(entry=entry, user=creators[0])
+    if entry.is_editable:
+        form_team(entry=entry, creators=creators)
+    if getattr(sample, "waiting", False):
+        undecided = entry.state in {EntryState.DRAFT, EntryState.SUBMITTED}
+        target = EntryState.SUBMITTED if undecided else entry.state  # a decision stays
+    else:  # finalists and winners stay what they won
+        target = entry.state if entry.state in PUBLIC_ENTRY_STATES else EntryState.APPROVED
+    if entry.state != target:
+        entry.state = target
+        entry.state_changed_at = entry.submitted_at = now
+        entry.save(update_fields=["state", "state_changed_at", "submitted_at", "updated_at"])
+    return entry
+
+
+def form_team(*, entry: Entry, creators: list[User]) -> None:
+    """The first creator invites each of the others, who accepts (the team services, so
+    the audit log and the invitations read like a real team's)."""
+    inviter = creators[0]
+    for mate in creators[1:]:
+        if entry.creator_links.filter(user=mate).exists():
+            continue
+        invitation = entry.team_invitations.filter(
+            invitee=mate, status=TeamInvitation.Status.PENDING
+        ).first() or entry_services.invite_team_mate(entry=entry, by=inviter, query=mate.email)
+        entry_services.accept_team_invitation(invitation=invitation, by=mate)
+
+
+@transaction.atomic
+def seed_draft_with_invitation(*, challenge: Challenge, participants: list[User]) -> Entry:
+    """DEMO_DRAFT, made as on the entry page, with its invitation waiting for an answer.
+
+    Invites once: after the invitee answered (or the inviter withdrew), it stays answered."""
+    owner, invitee = (participants[number] for number in DEMO_DRAFT.creators)
+    entry = Entry.objects.filter(challenge=challenge, title=DEMO_DRAFT.title).first()
+    if entry is None:
+        entry = entry_services.create_entry(
+            creator=owner,
+            challenge=challenge,
+            category=challenge.categories.get(slug=DEMO_DRAFT.category),
+            title=DEMO_DRAFT.title,
+            description=DEMO_DRAFT.description,
+            team_name=DEMO_DRAFT.team_name,
+        )
+    asked = entry.team_invitations.filter(invitee=invitee).exists()
+    joined = entry.creator_links.filter(user=invitee).exists()
+    if entry.is_editable and not asked and not joined:
+        entry_services.invite_team_mate(entry=entry, by=owner, query=invitee.email)
     return entry
 
 
