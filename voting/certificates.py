@@ -28,6 +28,7 @@ def certificate_pdf(
     published_at: datetime,
     network_name: str = "",
     award_description: str = "",
+    finalist: bool = False,
 ) -> bytes:
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_compression(False)  # small anyway; keeps the text searchable by simple tools
@@ -55,7 +56,11 @@ def certificate_pdf(
     pdf.multi_cell(
         0,
         10,
-        _('won the "%(award)s" with the video "%(entry)s" in %(challenge)s.')
+        (
+            _('reached the final of the "%(award)s" with the video "%(entry)s" in %(challenge)s.')
+            if finalist
+            else _('won the "%(award)s" with the video "%(entry)s" in %(challenge)s.')
+        )
         % {"award": award_name, "entry": entry_title, "challenge": challenge_title},
         align="C",
         new_x="LMARGIN",

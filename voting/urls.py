@@ -49,4 +49,9 @@ urlpatterns = [
         views.certificate,
         name="certificate",
     ),
+    path(
+        "<slug:slug>/results/<int:award_id>/finalists/<int:entry_id>/certificate.pdf",
+        views.finalist_certificate,
+        name="finalist_certificate",
+    ),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from videoawards.accounts.permissions import is_organiser_for
-from videoawards.challenges.models import Award, Challenge
+from videoawards.challenges.models import Challenge
 from videoawards.challenges.selectors import published_challenges
 from videoawards.core.client import client_address
 from voting import ratelimits, selectors, services
@@ -464,23 +464,48 @@ def winner(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
     return render(request, "voting/winner.html", {"challenge": challenge, "award": award})
 
 
-def certificate(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
-    challenge, snapshot, award = _won_award(slug, award_id)
+def _certificate_response(
+    *, challenge: Challenge, snapshot: ResultSnapshot, award_id: int, entry, finalist: bool
+) -> HttpResponse:
+    award = challenge.awards.filter(pk=award_id).first()
     pdf = certificate_pdf(
-        names=[creator.display_name for creator in award.winner.creators.all()],
-        team_name=award.winner.team_name,
-        entry_title=award.winner.title,
-        award_name=award.name,
+        names=[creator.display_name for creator in entry.creators.all()],
+        team_name=entry.team_name,
+        entry_title=entry.title,
+        award_name=award.name if award else "",
         challenge_title=challenge.title,
         published_at=snapshot.publication.at,
         network_name=challenge.provider_network.name if challenge.provider_network_id else "",
-        award_description=Award.objects.filter(pk=award.award_id)
-        .values_list("description", flat=True)
-        .first()
-        or "",
+        award_description=award.description if award else "",
+        finalist=finalist,
     )
+    kind = "finalist" if finalist else "certificate"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
-        f'inline; filename="certificate-{challenge.slug}-{award_id}.pdf"'
+        f'inline; filename="{kind}-{challenge.slug}-{award_id}-{entry.pk}.pdf"'
     )
     return response
+
+
+def certificate(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
+    challenge, snapshot, award = _won_award(slug, award_id)
+    return _certificate_response(
+        challenge=challenge,
+        snapshot=snapshot,
+        award_id=award_id,
+        entry=award.winner,
+        finalist=False,
+    )
+
+
+def finalist_certificate(
+    request: HttpRequest, slug: str, award_id: int, entry_id: int
+) -> HttpResponse:
+    """A finalist's certificate: one of an award's first places, once results are out."""
+    challenge, snapshot = _published(slug)
+    entry = selectors.published_finalist(snapshot=snapshot, award_id=award_id, entry_id=entry_id)
+    if entry is None:
+        raise Http404
+    return _certificate_response(
+        challenge=challenge, snapshot=snapshot, award_id=award_id, entry=entry, finalist=True
+    )

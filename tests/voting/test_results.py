@@ -508,3 +508,33 @@ def test_people_see_ranks_and_rounded_scores_and_only_organisers_the_input_hash(
     assert "tie broken by the better jury score" in audience_section
     client.force_login(organiser)
     assert client.get(url).json()["input_hash"] == snapshot.input_hash
+
+
+def test_finalists_get_a_certificate_and_nobody_else(
+    voting_closed, client, judged, awards, judging_challenge, organiser, entries
+):
+    # given: the jury prize's first three places are its finalists; entries[5] won
+    voting_closed()
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    jury_award = awards[0]
+
+    def url(entry):
+        return reverse(
+            "voting:finalist_certificate", args=[judging_challenge.slug, jury_award.pk, entry.pk]
+        )
+
+    # not before the results are out
+    assert client.get(url(entries[4])).status_code == 404
+    services.publish_results(snapshot=snapshot, by=organiser)
+    # when
+    runner_up = client.get(url(entries[4]))
+    # then
+    assert runner_up.status_code == 200
+    text = _pdf_text(runner_up.content)
+    assert f'reached the final of the "{jury_award.name}"' in text
+    assert entries[4].creators.get().display_name in text
+    assert client.get(url(entries[0])).status_code == 404  # placed last: not a finalist
+    # the creator finds the link on the results page
+    client.force_login(entries[4].creators.get())
+    page = client.get(reverse("voting:results", args=[judging_challenge.slug])).content.decode()
+    assert url(entries[4]) in page

@@ -27,6 +27,7 @@ from voting.selectors.results import (
     AwardResult,
     RankedRow,
     published_award,
+    published_finalist,
     published_snapshot,
     snapshot_awards,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "peer_reviews",
     "public_vote_round",
     "published_award",
+    "published_finalist",
     "published_snapshot",
     "round_candidate_entry_ids",
     "round_progress",

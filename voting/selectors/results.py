@@ -41,6 +41,7 @@ class RankedRow:
     public_votes: int
     combined: float
     tie_broken_by: str = ""
+    finalist: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def snapshot_awards(
                 public_votes=row["public_votes"],
                 combined=row["combined"],
                 tie_broken_by=str(TIE_BROKEN_BY.get(row.get("tie_broken_by") or "", "")),
+                finalist=row["entry_id"] in item.get("finalists", ()),
             )
             for row in item["snapshot"]["ranking"][:rows]
             if row["entry_id"] in entries
@@ -125,4 +127,17 @@ def published_award(*, snapshot: ResultSnapshot, award_id: int) -> AwardResult |
     for award in snapshot_awards(snapshot=snapshot, rows=PUBLIC_RESULT_ROWS):
         if award.award_id == award_id:
             return award
+    return None
+
+
+def published_finalist(*, snapshot: ResultSnapshot, award_id: int, entry_id: int) -> Entry | None:
+    """A finalist of a published award (its first places; the winner is one too), if
+    people may still see it."""
+    for item in snapshot.data["awards"]:
+        if item["award"] == award_id and entry_id in item.get("finalists", []):
+            return (
+                entries_with_creators(Entry.objects.filter(public_entry_q(), pk=entry_id))
+                .select_related("challenge")
+                .first()
+            )
     return None
