@@ -48,7 +48,7 @@ def test_last_place_waitlist_and_promotion_after_a_cancellation(page, context, l
     # when: Pia cancels from her workshops page
     _switch_to(context, log_in, pia)
     page.goto("/accounts/profile/")
-    page.get_by_role("link", name="My workshops").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My workshops").click()
     page.once("dialog", lambda dialog: dialog.accept())  # "Give up your place?"
     page.get_by_role("button", name="Cancel my registration for Film your first experiment").click()
     # then
