@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from videoawards.accounts.permissions import is_organiser_for
-from videoawards.challenges.models import Challenge
+from videoawards.challenges.models import Award, Challenge
 from videoawards.challenges.selectors import published_challenges
 from videoawards.core.client import client_address
 from voting import ratelimits, selectors, services
@@ -465,18 +465,22 @@ def winner(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
 
 
 def _certificate_response(
-    *, challenge: Challenge, snapshot: ResultSnapshot, award_id: int, entry, finalist: bool
+    *, challenge: Challenge, snapshot: ResultSnapshot, award: AwardResult, entry, finalist: bool
 ) -> HttpResponse:
-    award = challenge.awards.filter(pk=award_id).first()
+    """The award's name as published; its description as the organisers keep it."""
+    award_id = award.award_id
+    description = (
+        Award.objects.filter(pk=award_id).values_list("description", flat=True).first() or ""
+    )
     pdf = certificate_pdf(
         names=[creator.display_name for creator in entry.creators.all()],
         team_name=entry.team_name,
         entry_title=entry.title,
-        award_name=award.name if award else "",
+        award_name=award.name,
         challenge_title=challenge.title,
         published_at=snapshot.publication.at,
         network_name=challenge.provider_network.name if challenge.provider_network_id else "",
-        award_description=award.description if award else "",
+        award_description=description,
         finalist=finalist,
     )
     kind = "finalist" if finalist else "certificate"
@@ -490,11 +494,7 @@ def _certificate_response(
 def certificate(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
     challenge, snapshot, award = _won_award(slug, award_id)
     return _certificate_response(
-        challenge=challenge,
-        snapshot=snapshot,
-        award_id=award_id,
-        entry=award.winner,
-        finalist=False,
+        challenge=challenge, snapshot=snapshot, award=award, entry=award.winner, finalist=False
     )
 
 
@@ -503,9 +503,10 @@ def finalist_certificate(
 ) -> HttpResponse:
     """A finalist's certificate: one of an award's first places, once results are out."""
     challenge, snapshot = _published(slug)
+    award = selectors.published_award(snapshot=snapshot, award_id=award_id)
     entry = selectors.published_finalist(snapshot=snapshot, award_id=award_id, entry_id=entry_id)
-    if entry is None:
+    if award is None or entry is None:
         raise Http404
     return _certificate_response(
-        challenge=challenge, snapshot=snapshot, award_id=award_id, entry=entry, finalist=True
+        challenge=challenge, snapshot=snapshot, award=award, entry=entry, finalist=True
     )

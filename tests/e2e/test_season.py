@@ -9,7 +9,6 @@ The refusals come on the way: results while voting is open, a vote after the clo
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import datetime, timedelta
 
@@ -17,7 +16,6 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
-from pypdf import PdfReader
 
 from tests.factories import (
     EntryFactory,
@@ -27,6 +25,7 @@ from tests.factories import (
     ProviderNetworkFactory,
     UserFactory,
 )
+from tests.pdf import pdf_text
 from tests.transcoding.factories import published_asset
 from videoawards.challenges.models import Challenge, Entry
 from voting import services as voting_services
@@ -252,7 +251,6 @@ def test_an_organiser_runs_a_season_to_winners_on_the_homepage(page, log_in, set
     certificate = page.get_by_role("link", name="Certificate (PDF)").get_attribute("href")
     answer = page.request.get(certificate)
     assert answer.headers["content-type"] == "application/pdf"
-    pdf = PdfReader(io.BytesIO(answer.body()))
-    text = " ".join(sheet.extract_text() for sheet in pdf.pages)
+    text = pdf_text(answer.body())
     assert TEAM_LEAD in text and TEAM_MATE in text
     assert "Nordic STEM Clubs" in text

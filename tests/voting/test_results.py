@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from io import StringIO
 
@@ -12,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from tests.factories import AwardFactory, ParticipantFactory
+from tests.pdf import pdf_text
 from videoawards.badges.models import Assertion, BadgeKind
 from videoawards.challenges import services as challenge_services
 from videoawards.challenges.models import EntryState, Feature, Phase
@@ -246,15 +245,11 @@ def test_winner_gets_a_page_and_a_certificate_with_display_name_only(
     assert page.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
-    text = _pdf_text(pdf.content)
+    text = pdf_text(pdf.content)
     assert creator.display_name in text
     assert judging_challenge.provider_network.name in text
     assert creator.email not in text
     assert str(creator.birth_year) not in text
-
-
-def _pdf_text(pdf: bytes) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def test_certificate_names_a_team_and_its_members():
@@ -267,7 +262,7 @@ def test_certificate_names_a_team_and_its_members():
         published_at=timezone.now(),
     )
     assert pdf.startswith(b"%PDF")
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     assert "The Photons" in text
     assert "Nova, Kai" in text
 
@@ -287,7 +282,7 @@ def test_certificate_prints_every_name_in_its_own_letters(name):
         network_name="Nordic STEM Clubs",
         award_description="Chosen by the community's votes.",
     )
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     assert name in text
     assert "Nordic STEM Clubs" in text
     assert "Chosen by the community's votes." in text
@@ -530,7 +525,7 @@ def test_finalists_get_a_certificate_and_nobody_else(
     runner_up = client.get(url(entries[4]))
     # then
     assert runner_up.status_code == 200
-    text = _pdf_text(runner_up.content)
+    text = pdf_text(runner_up.content)
     assert f'reached the final of the "{jury_award.name}"' in text
     assert entries[4].creators.get().display_name in text
     assert client.get(url(entries[0])).status_code == 404  # placed last: not a finalist
