@@ -26,6 +26,8 @@ import rules
 from django.conf import settings as django_settings
 from rules.permissions import permissions as access_permissions
 
+from voting.services.votes import forget_cached_facts
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WORKER_QUEUES = ("default", "transcode")
 WORKER_READY_SECONDS = 90
@@ -105,6 +107,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
 
 
 # --- Every test -------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_vote_facts():
+    """The vote path caches entry facts per process by entry id; ids come back after a
+    test's rollback, so every test starts and ends with an empty cache."""
+    forget_cached_facts()
+    yield
+    forget_cached_facts()
 
 
 @pytest.fixture(autouse=True)

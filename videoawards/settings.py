@@ -165,6 +165,8 @@ LANGUAGES = [("en", _("English")), ("de", _("German")), ("sv", _("Swedish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Europe/Berlin")
 USE_I18N = True
+# English dates without "p.m." (which doubled the full stop at a sentence's end).
+FORMAT_MODULE_PATH = ["videoawards.formats"]
 USE_TZ = True
 
 # --- Static files and storage -------------------------------------------------

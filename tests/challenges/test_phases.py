@@ -35,13 +35,6 @@ from voting.services.votes import entry_facts, forget_cached_facts
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_vote_facts():
-    forget_cached_facts()
-    yield
-    forget_cached_facts()
-
-
 @pytest.fixture
 def network():
     return ProviderNetworkFactory()

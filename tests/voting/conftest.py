@@ -12,14 +12,6 @@ from tests.voting.factories import (
     JuryPanelFactory,
     RoundFactory,
 )
-from voting.services.votes import forget_cached_facts
-
-
-@pytest.fixture(autouse=True)
-def _fresh_vote_facts():
-    forget_cached_facts()
-    yield
-    forget_cached_facts()
 
 
 @pytest.fixture

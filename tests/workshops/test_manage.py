@@ -19,8 +19,8 @@ from tests.factories import (
     RegistrationFactory,
     WorkshopFactory,
 )
+from videoawards.core.csvexport import safe_cell
 from videoawards.workshops import services
-from videoawards.workshops.export import safe_cell
 from videoawards.workshops.models import Registration, Workshop
 
 pytestmark = pytest.mark.django_db

@@ -13,6 +13,7 @@ urlpatterns = [
     path("challenges/<slug:slug>/phase/", views.phase, name="phase"),
     path("challenges/<slug:slug>/schedule/", views.schedule, name="schedule"),
     path("challenges/<slug:slug>/jury/", views.jury, name="jury"),
+    path("challenges/<slug:slug>/export/<str:table>.csv", views.export, name="export"),
     path(
         "challenges/<slug:slug>/jury/<str:action>/<int:pk>/",
         views.jury_action,

@@ -12,13 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from videoawards.accounts.permissions import is_any_organiser, is_organiser_for
 from videoawards.challenges import services as challenge_services
 from videoawards.challenges.models import Challenge
 from videoawards.challenges.selectors import challenge_timeline
-from videoawards.console import forms, selectors, services
+from videoawards.console import exports, forms, selectors, services
+from videoawards.core.csvexport import csv_response
 from voting import services as voting_services
 from voting.models import JuryInvitation, JuryMember, JuryPanel, Review, Round, VotePolicy
 from voting.services import panels as panel_services
@@ -92,6 +93,17 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(request, _("Each step now waits for you to take it here."))
     return redirect("console:phase", slug=challenge.slug)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, slug: str, table: str) -> HttpResponse:
+    """One of the challenge's tables as a CSV download (console.exports)."""
+    challenge = _organised(request, slug)
+    if table not in exports.TABLES:
+        raise Http404
+    content = exports.TABLES[table](challenge=challenge)
+    return csv_response(content, filename=f"{challenge.slug}-{table}.csv")
 
 
 # --- Setting a challenge up --------------------------------------------------------------

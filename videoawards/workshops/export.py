@@ -10,22 +10,13 @@ registrants through the platform's own mail (the cancellation mail, for one).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from videoawards.core.csvexport import csv_text
+
 from .models import Registration
-
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    """The text as a spreadsheet shows it, never as a formula: a leading quote defuses it."""
-    return f"'{value}" if value.startswith(FORMULA_START) else value
 
 
 def _attended(registration: Registration) -> str:
@@ -36,20 +27,15 @@ def _attended(registration: Registration) -> str:
 
 def registrations_csv(registrations: Iterable[Registration]) -> str:
     """One row per registration; the registrations come with their participants."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Display name"), _("Status"), _("Registered at"), _("Attended")])
-    for registration in registrations:
-        registered = timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M")
-        writer.writerow(
-            [
-                safe_cell(cell)
-                for cell in (
-                    registration.participant.display_name,
-                    str(registration.get_status_display()),
-                    registered,
-                    _attended(registration),
-                )
-            ]
-        )
-    return out.getvalue()
+    return csv_text(
+        [_("Display name"), _("Status"), _("Registered at"), _("Attended")],
+        (
+            (
+                registration.participant.display_name,
+                str(registration.get_status_display()),
+                registration.created_at,
+                _attended(registration),
+            )
+            for registration in registrations
+        ),
+    )

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from videoawards.core.csvexport import csv_response
+
 from . import selectors, services
 from .export import registrations_csv
 from .forms import WorkshopForm
@@ -116,7 +118,4 @@ def registrations_export(request: HttpRequest, slug: str) -> HttpResponse:
     workshop = _managed(request, slug)
     rows = selectors.managed_registrations(workshop=workshop)
     content = registrations_csv([*rows.confirmed, *rows.waitlist, *rows.cancelled])
-    # The byte-order mark makes spreadsheet programs read the file as UTF-8.
-    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{workshop.slug}-registrations.csv"'
-    return response
+    return csv_response(content, filename=f"{workshop.slug}-registrations.csv")
