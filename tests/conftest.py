@@ -37,6 +37,7 @@ WORKER_READY_SECONDS = 90
 # are changed here, once, and handed to worker processes through their environment.
 SESSION_DIR = Path(tempfile.mkdtemp(prefix="videoawards-pytest-"))
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_MAIL_DIR = SESSION_DIR / "worker-mail"
 
 
 def _use_private_filesystem_broker() -> None:
@@ -116,6 +117,26 @@ def _fresh_vote_facts():
     forget_cached_facts()
     yield
     forget_cached_facts()
+
+
+# Tasks whose work tests read straight away (the mail outbox): outside the worker tests
+# they run in the test's own process when queued, as Celery's eager mode runs a task.
+# tests/integration/test_mail.py sends mail through the real broker and worker instead.
+@pytest.fixture(autouse=True)
+def _mail_tasks_run_here(request, monkeypatch):
+    if request.node.get_closest_marker("worker") or request.node.get_closest_marker("queued_mail"):
+        yield
+        return
+    from videoawards.core.tasks import send_mail
+    from voting.tasks import tell_participants_about_results
+
+    for task in (send_mail, tell_participants_about_results):
+        monkeypatch.setattr(
+            task,
+            "apply_async",
+            lambda args=None, kwargs=None, _task=task, **options: _task.apply(args, kwargs),
+        )
+    yield
 
 
 @pytest.fixture(autouse=True)
@@ -391,6 +412,8 @@ def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[Celer
         "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "VIDEOAWARDS_VAR_DIR": str(var_dir),
+        # The worker's mail lands in files a test can read (tests/integration/test_mail.py).
+        "EMAIL_URL": f"filemail:///{WORKER_MAIL_DIR}",
         "DJANGO_LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
     }

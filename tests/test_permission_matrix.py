@@ -43,7 +43,7 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -74,6 +74,7 @@ from videoawards.accounts.models import GuardianConsent, User
 from videoawards.badges import services as badge_services
 from videoawards.badges.models import Portfolio
 from videoawards.challenges.models import Challenge, Entry, TeamInvitation
+from videoawards.core import mail as core_mail
 from videoawards.moderation.models import Report
 from videoawards.workshops.models import Registration, Workshop
 from voting import services as voting_services
@@ -470,7 +471,14 @@ def own_field(attr: str) -> Probe:
 
 
 def mails(w: World, user: User | None) -> int:
-    return len(mail.outbox)
+    """Mail sent, or queued to leave once the row's change commits (the row's change is
+    rolled back, so queued mail never reaches the outbox here)."""
+    queued = [
+        callback
+        for _savepoints, callback, _robust in connection.run_on_commit
+        if getattr(callback, "func", None) is core_mail._send_later
+    ]
+    return len(mail.outbox) + len(queued)
 
 
 def own_export(w: World, user: User | None, response: HttpResponse) -> bool:

@@ -28,3 +28,9 @@ def flag_suspicious_votes() -> int:
 def release_due_results() -> int:
     """Publishes the results scheduled for now or earlier."""
     return len(services.release_due_results())
+
+
+@shared_task(name="voting.tell_participants_about_results")
+def tell_participants_about_results(publication_id: int) -> int:
+    """Queues the results mail of every participant of a published challenge."""
+    return services.tell_participants_about_results(publication_id=publication_id)

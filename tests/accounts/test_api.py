@@ -33,6 +33,7 @@ def test_me_shows_own_private_fields(api):
         "birth_year": 2010,
         "may_take_part": True,
         "guardian_consent": "not_needed",
+        "preferred_language": "",
     }
 
 

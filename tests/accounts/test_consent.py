@@ -14,7 +14,8 @@ from videoawards.accounts.countries import COUNTRIES
 from videoawards.accounts.models import GuardianConsent, User
 from videoawards.accounts.selectors import may_take_part, users_lacking_consent
 
-pytestmark = pytest.mark.django_db
+# Transactional: mail leaves once the change is committed, as it does in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TODAY = date(2026, 6, 1)
 

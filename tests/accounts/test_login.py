@@ -84,6 +84,7 @@ def test_logout_needs_post(client):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.django_db(transaction=True)  # the mail leaves once the request committed
 def test_password_reset_mails_a_link_that_sets_a_new_password(client, mailoutbox, settings):
     # given
     settings.SITE_URL = "https://awards.example"

@@ -9,7 +9,8 @@ from tests.factories import ParticipantFactory
 from videoawards.accounts.models import User
 from videoawards.accounts.services import make_verification_token
 
-pytestmark = pytest.mark.django_db
+# Transactional: mail leaves once the change is committed, as it does in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _link_in(message) -> str:

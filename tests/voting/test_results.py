@@ -10,10 +10,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import AwardFactory, ParticipantFactory
 from tests.pdf import pdf_text
+from videoawards.accounts.models import User
 from videoawards.badges.models import Assertion, BadgeKind
 from videoawards.challenges import services as challenge_services
 from videoawards.challenges.models import EntryState, Feature, Phase
@@ -21,6 +22,7 @@ from videoawards.core.models import AuditEvent
 from voting import services
 from voting.certificates import certificate_pdf
 from voting.models import Assignment, ResultPublication, Vote
+from voting.services.results import RESULT_EMAILS_TASK
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +172,59 @@ def test_publishing_marks_winners_features_them_and_issues_badges(
     assert len(mail.outbox) == len(entries)
     to_winner = next(m for m in mail.outbox if m.to == [winner_creator.email])
     assert "won an award" in to_winner.body
+
+
+def test_each_participant_hears_of_the_results_in_their_own_language(
+    voting_closed,
+    judged,
+    awards,
+    votes,
+    judging_challenge,
+    organiser,
+    entries,
+    django_capture_on_commit_callbacks,
+):
+    # given: the winner reads German, a finalist Swedish, everyone else never chose
+    winner, finalist = entries[5].creators.get(), entries[4].creators.get()
+    User.objects.filter(pk=winner.pk).update(preferred_language="de")
+    User.objects.filter(pk=finalist.pk).update(preferred_language="sv")
+    voting_closed()
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    # when
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.publish_results(snapshot=snapshot, by=organiser)
+    # then
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert by_address[winner.email].subject.startswith("Ergebnisse von")
+    assert "Herzlichen Glückwunsch" in by_address[winner.email].body
+    assert by_address[finalist.email].subject.startswith("Resultat för")
+    others = [
+        m for address, m in by_address.items() if address not in {winner.email, finalist.email}
+    ]
+    assert others and all(m.subject.startswith("Results of") for m in others)
+
+
+@pytest.mark.queued_mail
+def test_publishing_leaves_every_mail_to_the_worker(
+    voting_closed,
+    judged,
+    awards,
+    votes,
+    judging_challenge,
+    organiser,
+    entries,
+    django_capture_on_commit_callbacks,
+):
+    # given
+    voting_closed()
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    # when: published and committed, with the mail tasks on the broker (as in production)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.publish_results(snapshot=snapshot, by=organiser)
+    # then: the results mail task went to the broker; the mail server was never touched
+    queued = [getattr(getattr(c, "func", None), "__self__", {}) for c in callbacks]
+    assert [s["task"] for s in queued if "task" in s] == [RESULT_EMAILS_TASK]
+    assert mail.outbox == []
 
 
 def test_publishing_is_refused_when_votes_changed_since(

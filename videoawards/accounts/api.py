@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -47,6 +48,7 @@ class MeSerializer(serializers.ModelSerializer):
             "birth_year",
             "may_take_part",
             "guardian_consent",
+            "preferred_language",
         ]
         read_only_fields = ["id", "role", "email", "email_verified", "birth_year"]
 
@@ -75,6 +77,11 @@ class MeUpdateSerializer(serializers.Serializer):
     country = serializers.ChoiceField(
         choices=[country.code for country in COUNTRIES], required=False
     )
+    preferred_language = serializers.ChoiceField(
+        choices=["", *(code for code, _name in settings.LANGUAGES)],
+        required=False,
+        help_text="The language of your emails; empty for the site's.",
+    )
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -100,7 +107,7 @@ class MeView(APIView):
 
     @extend_schema(
         operation_id="me_partial_update",
-        summary="Change your display name or country",
+        summary="Change your display name, country or language for emails",
         request=MeUpdateSerializer,
         responses={
             200: MeSerializer,
@@ -119,6 +126,7 @@ class MeView(APIView):
             user=user,
             display_name=data.get("display_name", user.display_name),
             country=data.get("country", user.country),
+            preferred_language=data.get("preferred_language"),
         )
         return Response(MeSerializer(user).data)
 

@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .emails import send_templated_mail
+from videoawards.core.mail import queue_mail
+
+from .emails import mail_language
 from .models import GuardianConsent, User, new_link_key
 from .selectors import current_consent, normalize_email, user_needs_guardian_consent
 from .signals import consent_withdrawn
@@ -106,9 +108,12 @@ def consent_from_manage_token(token: str) -> GuardianConsent:
 
 
 def _email_request(consent: GuardianConsent) -> None:
-    send_templated_mail(
+    # A guardian has no account: the participant's language is the best guess for theirs.
+    queue_mail(
         to=consent.guardian_email,
         template="guardian_request",
+        folder="accounts/email",
+        language=mail_language(consent.user),
         context={
             "participant": consent.user,
             "link": request_link(consent),
@@ -190,9 +195,12 @@ def give_consent(*, consent: GuardianConsent) -> GuardianConsent:
     consent.status = Status.GIVEN
     consent.given_at = timezone.now()
     consent.save(update_fields=["status", "given_at"])
-    send_templated_mail(
+    # A guardian has no account: the participant's language is the best guess for theirs.
+    queue_mail(
         to=consent.guardian_email,
         template="guardian_given",
+        folder="accounts/email",
+        language=mail_language(consent.user),
         context={"participant": consent.user, "manage_link": manage_link(consent)},
     )
     return consent

@@ -1,28 +1,24 @@
-"""Plain-text emails from templates/<folder>/<name>_{subject,body}.txt (accounts' by default)."""
+"""Mail to people with an account, in the language they chose (core.mail sends it)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
+
+from videoawards.core.mail import queue_mail
 
 
-def send_templated_mail(
-    *,
-    to: str,
-    template: str,
-    context: dict,
-    folder: str = "accounts/email",
-    fail_silently: bool = False,
-) -> None:
-    """Render <folder>/<template>_subject.txt and _body.txt and send them to one address."""
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"{folder}/{template}_subject.txt", context)
-    body = render_to_string(f"{folder}/{template}_body.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[to],
-        fail_silently=fail_silently,
+def mail_language(user) -> str:
+    """The language a person reads their mail in: their own choice, else the site's."""
+    chosen = getattr(user, "preferred_language", "")
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def mail_user(*, user, template: str, context: dict, folder: str = "accounts/email") -> None:
+    """Queue <folder>/<template> to `user`'s address, rendered in their language."""
+    queue_mail(
+        to=user.email,
+        template=template,
+        context=context,
+        folder=folder,
+        language=mail_language(user),
     )

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from videoawards.core.mail import queue_rendered
 
 from .age import birth_year_choices, validate_birth_year
 from .countries import country_choices
+from .emails import mail_language
 from .models import User
 from .permissions import can_log_in
 
@@ -112,6 +118,24 @@ class EmailAuthenticationForm(AuthenticationForm):
             raise ValidationError(self.error_messages["unverified"], code="unverified")
 
 
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the mail leaves through the worker, in the person's language."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        with translation.override(mail_language(context["user"])):
+            subject = loader.render_to_string(subject_template_name, context)
+            body = loader.render_to_string(email_template_name, context)
+        queue_rendered(to=to_email, subject=subject, body=body)
+
+
 class ResendVerificationForm(forms.Form):
     email = forms.EmailField(
         label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
@@ -121,6 +145,12 @@ class ResendVerificationForm(forms.Form):
 class ProfileForm(forms.Form):
     display_name = _display_name_field()
     country = _country_field()
+    preferred_language = forms.ChoiceField(
+        label=_("Language for emails"),
+        choices=[("", _("The site's language")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("Emails from videoawards come in this language."),
+    )
 
 
 class GuardianEmailForm(forms.Form):

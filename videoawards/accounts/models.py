@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -104,6 +105,13 @@ class User(AbstractUser):
         ),
     )
     email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+    preferred_language = models.CharField(
+        _("language for emails"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Emails from videoawards come in this language."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

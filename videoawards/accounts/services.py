@@ -8,14 +8,14 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from . import consent
 from .age import needs_guardian_consent, validate_birth_year
 from .countries import is_known_country
-from .emails import send_templated_mail
+from .emails import mail_user
 from .models import Role, User
 from .selectors import normalize_email, user_by_email, user_by_id
 
@@ -40,6 +40,12 @@ def _validate_display_name(display_name: str) -> str:
     return display_name
 
 
+def _known_language(code: str | None) -> str:
+    """A language the site offers (its base language for "de-at"), or "" for none."""
+    base = (code or "").split("-")[0].lower()
+    return base if base in dict(settings.LANGUAGES) else ""
+
+
 def register_user(
     *,
     email: str,
@@ -48,8 +54,12 @@ def register_user(
     country: str,
     password: str,
     guardian_email: str = "",
+    language: str | None = None,
 ) -> User | None:
     """Create an unverified participant and email them a verification link.
+
+    `language` (the one the sign-up page was read in, by default) becomes the account's
+    language for emails.
 
     Below their country's consent age a guardian's email is required; the guardian is
     asked once the participant has confirmed their own address (see verify_email).
@@ -87,13 +97,16 @@ def register_user(
                 birth_year=birth_year,
                 country=country.upper(),
                 role=Role.PARTICIPANT,
+                preferred_language=_known_language(language or translation.get_language()),
             )
             if needs_consent:
                 consent.request_consent(user=user, guardian_email=guardian_email, send=False)
     except IntegrityError:
         user = None
     if user is None:
-        send_templated_mail(to=email, template="signup_attempt", context={})
+        existing = user_by_email(email)
+        if existing is not None:
+            mail_user(user=existing, template="signup_attempt", context={})
         return None
     send_verification_email(user=user)
     return user
@@ -107,8 +120,8 @@ def make_verification_token(*, user: User) -> str:
 def send_verification_email(*, user: User) -> None:
     token = make_verification_token(user=user)
     link = settings.SITE_URL + reverse("accounts:verify_email", kwargs={"token": token})
-    send_templated_mail(
-        to=user.email,
+    mail_user(
+        user=user,
         template="verify_email",
         context={
             "user": user,
@@ -161,11 +174,22 @@ def verify_email(*, token: str) -> tuple[User, bool]:
 
 
 @transaction.atomic
-def update_profile(*, user: User, display_name: str, country: str) -> User:
+def update_profile(
+    *, user: User, display_name: str, country: str, preferred_language: str | None = None
+) -> User:
+    """Change what a person may change about themselves; a language of None stays as is."""
     user.display_name = _validate_display_name(display_name)
     _validate_country(country)
     user.country = country.upper()
-    user.save(update_fields=["display_name", "country"])
+    fields = ["display_name", "country"]
+    if preferred_language is not None:
+        if preferred_language and not _known_language(preferred_language) == preferred_language:
+            raise ValidationError(
+                {"preferred_language": _("Choose one of the languages in the list.")}
+            )
+        user.preferred_language = preferred_language
+        fields.append("preferred_language")
+    user.save(update_fields=fields)
     return user
 
 

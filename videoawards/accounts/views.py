@@ -25,6 +25,7 @@ from .forms import (
     EmailAuthenticationForm,
     GuardianEmailForm,
     ProfileForm,
+    QueuedPasswordResetForm,
     ResendVerificationForm,
     SignupForm,
 )
@@ -148,6 +149,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "registration/password_reset_form.html"
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+    form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def setup(self, request: HttpRequest, *args, **kwargs) -> None:
@@ -191,6 +193,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                     user=user,
                     display_name=form.cleaned_data["display_name"],
                     country=form.cleaned_data["country"],
+                    preferred_language=form.cleaned_data["preferred_language"],
                 )
             except ValidationError as error:
                 _attach_errors(form, error)
@@ -213,7 +216,13 @@ def _render_profile(
 ) -> HttpResponse:
     user = request.user
     if form is None:
-        form = ProfileForm(initial={"display_name": user.display_name, "country": user.country})
+        form = ProfileForm(
+            initial={
+                "display_name": user.display_name,
+                "country": user.country,
+                "preferred_language": user.preferred_language,
+            }
+        )
     consent = selectors.latest_consent(user=user)
     return render(
         request,

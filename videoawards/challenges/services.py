@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from transcoding import services as media_services
 from transcoding.models import MediaAsset, UploadSession
-from videoawards.accounts.emails import send_templated_mail
+from videoawards.accounts.emails import mail_user
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for, is_organiser_for, is_verified
 from videoawards.accounts.selectors import may_take_part, take_part_problem
@@ -253,26 +253,23 @@ def invite_team_mate(*, entry: Entry, by: User, query: str) -> TeamInvitation:
     _check_team_room(entry)
     invitation = TeamInvitation.objects.create(entry=entry, invitee=invitee, invited_by=by)
     audit.record(actor=by, action="team.invite", target=entry, data={"invitee": invitee.pk})
-    transaction.on_commit(lambda: _tell_invitee(invitation))
+    _tell_invitee(invitation)
     return invitation
 
 
 def _tell_invitee(invitation: TeamInvitation) -> None:
-    # We do not know the invitee's language; the site's default is the safest guess.
-    with translation.override(settings.LANGUAGE_CODE):
-        send_templated_mail(
-            to=invitation.invitee.email,
-            template="team_invitation",
-            context={
-                "name": invitation.invitee.display_name,
-                "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
-                "entry": invitation.entry,
-                "challenge": invitation.entry.challenge,
-                "invitations_url": settings.SITE_URL + reverse("challenges:team_invitations"),
-            },
-            folder="challenges/email",
-            fail_silently=True,
-        )
+    mail_user(
+        user=invitation.invitee,
+        template="team_invitation",
+        context={
+            "name": invitation.invitee.display_name,
+            "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
+            "entry": invitation.entry,
+            "challenge": invitation.entry.challenge,
+            "invitations_url": settings.SITE_URL + reverse("challenges:team_invitations"),
+        },
+        folder="challenges/email",
+    )
 
 
 def _lock_invitation(invitation: TeamInvitation) -> TeamInvitation:
@@ -640,23 +637,20 @@ def tell_creators_about_video(*, asset: MediaAsset, ready: bool) -> int:
         return 0
     template = "video_ready" if ready else "video_failed"
     sent = 0
-    # We do not know the creators' languages; the site's default is the safest guess.
-    with translation.override(settings.LANGUAGE_CODE):
-        for entry in Entry.objects.filter(media_asset=asset).prefetch_related("creators"):
-            context = {
-                "entry": entry,
-                "entry_url": settings.SITE_URL + entry.get_absolute_url(),
-                "error": asset.error_message,
-            }
-            for creator in entry.creators.all():
-                send_templated_mail(
-                    to=creator.email,
-                    template=template,
-                    context={**context, "name": creator.display_name},
-                    folder="challenges/email",
-                    fail_silently=True,
-                )
-                sent += 1
+    for entry in Entry.objects.filter(media_asset=asset).prefetch_related("creators"):
+        context = {
+            "entry": entry,
+            "entry_url": settings.SITE_URL + entry.get_absolute_url(),
+            "error": asset.error_message,
+        }
+        for creator in entry.creators.all():
+            mail_user(
+                user=creator,
+                template=template,
+                context={**context, "name": creator.display_name},
+                folder="challenges/email",
+            )
+            sent += 1
     return sent
 
 

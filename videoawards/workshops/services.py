@@ -8,20 +8,18 @@ Every change that depends on how many places are taken locks the workshop row fi
 from __future__ import annotations
 
 from collections.abc import Collection
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from videoawards.accounts.emails import mail_user
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_any_organiser, is_organiser_for, is_verified
 from videoawards.core.scope import is_platform_wide
@@ -148,8 +146,7 @@ def fill_free_places(*, workshop: Workshop) -> list[Registration]:
         registration.status = CONFIRMED
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at"])
-        # robust: a mail server that is down must not turn the committed change into an error.
-        transaction.on_commit(partial(send_promotion_email, registration=registration), robust=True)
+        send_promotion_email(registration=registration)
     return promoted
 
 
@@ -157,22 +154,16 @@ def send_promotion_email(*, registration: Registration) -> None:
     """Tell someone from the waitlist that they now have a place (plain text)."""
     workshop = registration.workshop
     participant = registration.participant
-    context = {
-        "name": participant.display_name,
-        "workshop": workshop,
-        "workshop_url": settings.SITE_URL + workshop.get_absolute_url(),
-        "my_workshops_url": settings.SITE_URL + reverse("workshops:mine"),
-        "site_url": settings.SITE_URL,
-    }
-    # We do not know the person's language; the site's default is the safest guess.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("workshops/email/promoted_subject.txt", context)
-        body = render_to_string("workshops/email/promoted_body.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[participant.email],
+    mail_user(
+        user=participant,
+        template="promoted",
+        context={
+            "name": participant.display_name,
+            "workshop": workshop,
+            "workshop_url": settings.SITE_URL + workshop.get_absolute_url(),
+            "my_workshops_url": settings.SITE_URL + reverse("workshops:mine"),
+        },
+        folder="workshops/email",
     )
 
 
@@ -305,10 +296,7 @@ def cancel_workshop(*, workshop: Workshop, by: User, reason: str = "") -> bool:
         "participant", "workshop"
     )
     for registration in registrants:
-        # robust: one failing address must not stop the others or undo the cancellation.
-        transaction.on_commit(
-            partial(send_cancellation_email, registration=registration), robust=True
-        )
+        send_cancellation_email(registration=registration)
     return True
 
 
@@ -316,21 +304,14 @@ def send_cancellation_email(*, registration: Registration) -> None:
     """Tell someone with a place (or on the waitlist) that the workshop will not happen."""
     workshop = registration.workshop
     participant = registration.participant
-    context = {
-        "name": participant.display_name,
-        "workshop": workshop,
-        "was_waitlisted": registration.status == WAITLISTED,
-        "workshops_url": settings.SITE_URL + reverse("workshops:list"),
-        "site_url": settings.SITE_URL,
-    }
-    # Accounts have no language of their own yet (ARCHITECTURE.md, "Mail"): the site's
-    # default is the safest guess, as for the other workshop mails.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("workshops/email/cancelled_subject.txt", context)
-        body = render_to_string("workshops/email/cancelled_body.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[participant.email],
+    mail_user(
+        user=participant,
+        template="cancelled",
+        context={
+            "name": participant.display_name,
+            "workshop": workshop,
+            "was_waitlisted": registration.status == WAITLISTED,
+            "workshops_url": settings.SITE_URL + reverse("workshops:list"),
+        },
+        folder="workshops/email",
     )

@@ -15,6 +15,7 @@ from voting.services.results import (
     release_due_results,
     require_results_ready,
     schedule_release,
+    tell_participants_about_results,
 )
 from voting.services.votes import (
     cast_vote,
@@ -39,5 +40,6 @@ __all__ = [
     "require_results_ready",
     "save_review",
     "schedule_release",
+    "tell_participants_about_results",
     "withdraw_vote",
 ]

@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from videoawards.accounts.age import age_this_year
-from videoawards.accounts.emails import send_templated_mail
+from videoawards.accounts.emails import mail_user
 from videoawards.accounts.models import Role, User
+from videoawards.accounts.selectors import user_by_email
 from videoawards.challenges.models import Challenge
 from videoawards.core import audit
+from videoawards.core.mail import queue_mail
 from voting.models import Assignment, JuryInvitation, JuryMember, JuryPanel, Round
 from voting.services.jury import refill_open_rounds, require_organiser
 
@@ -96,14 +98,17 @@ def _send_invitation(invitation: JuryInvitation, token: str) -> None:
         "days": INVITATION_DAYS,
     }
     email = invitation.email
-
-    def send() -> None:
-        with translation.override(invitation.language):
-            send_templated_mail(
-                to=email, template="jury_invitation", context=context, folder=FOLDER
-            )
-
-    transaction.on_commit(send)
+    # Someone with an account reads it in their own language; a newcomer in the one the
+    # organiser invited them in.
+    existing = user_by_email(email)
+    language = (
+        existing.preferred_language
+        if existing is not None and existing.preferred_language
+        else invitation.language
+    )
+    queue_mail(
+        to=email, template="jury_invitation", context=context, folder=FOLDER, language=language
+    )
 
 
 @transaction.atomic
@@ -341,36 +346,25 @@ def remind_jurors(*, round: Round, by: User, now: datetime | None = None) -> int
     if round.reminded_at and round.reminded_at > now - REMIND_AFTER:
         raise ValidationError(_("The jurors were reminded less than 12 hours ago. Give them time."))
     open_reviews = jurors_with_open_reviews(round=round)
-    jurors = User.objects.filter(pk__in=open_reviews, is_active=True)
+    jurors = list(User.objects.filter(pk__in=open_reviews, is_active=True))
     url = settings.SITE_URL.rstrip("/") + reverse("voting:jury_round", args=[round.pk])
-    messages = []
     for juror in jurors:
-        messages.append(
-            (
-                juror.email,
-                {
-                    "name": juror.display_name,
-                    "challenge": round.challenge.title,
-                    "round": round.name,
-                    "count": open_reviews[juror.pk],
-                    "closes_at": round.closes_at,
-                    "url": url,
-                },
-            )
+        mail_user(
+            user=juror,
+            template="jury_reminder",
+            context={
+                "name": juror.display_name,
+                "challenge": round.challenge.title,
+                "round": round.name,
+                "count": open_reviews[juror.pk],
+                "closes_at": round.closes_at,
+                "url": url,
+            },
+            folder=FOLDER,
         )
-    language = translation.get_language() or settings.LANGUAGE_CODE
-
-    def send() -> None:
-        with translation.override(language):
-            for address, context in messages:
-                send_templated_mail(
-                    to=address, template="jury_reminder", context=context, folder=FOLDER
-                )
-
-    transaction.on_commit(send)
     round.reminded_at = now
     round.save(update_fields=["reminded_at"])
-    return len(messages)
+    return len(jurors)
 
 
 def reminded_text(count: int) -> str:

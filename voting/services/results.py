@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from functools import partial
 from typing import Any, cast
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from videoawards.accounts.emails import mail_user
 from videoawards.accounts.models import User
 from videoawards.badges import services as badge_services
 from videoawards.challenges import phases
@@ -33,6 +34,9 @@ from voting import tally as pure_tally
 from voting.models import Assignment, ResultPublication, ResultSnapshot, Round
 from voting.services.jury import require_organiser
 from voting.tally.data import DecidedBy, Normalisation, canonical_json
+
+# By name: tasks import services, never the other way round (voting/tasks.py).
+RESULT_EMAILS_TASK = "voting.tell_participants_about_results"
 
 # How many of each award's ranking become finalists (the first is the winner).
 FINALISTS_PER_AWARD = 3
@@ -250,8 +254,10 @@ def publish_results(
     jurors = {u.pk: u for u in User.objects.filter(pk__in={juror for _r, juror in served})}
     for round_id, juror_id in sorted(set(served)):
         badge_services.recognise_juror(round=rounds[round_id], juror=jurors[juror_id])
-    messages = _result_emails(challenge=challenge, finalists=entry_ids, winners=winners)
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    # Every participant hears the news from a worker, each in their own language: a
+    # season's mail is no part of the organiser's click.
+    task = current_app.signature(RESULT_EMAILS_TASK, kwargs={"publication_id": publication.pk})
+    transaction.on_commit(partial(task.apply_async), robust=True)
     return publication
 
 
@@ -313,23 +319,43 @@ def release_due_results(*, now: datetime | None = None) -> list[ResultPublicatio
     return published
 
 
-def _result_emails(*, challenge: Challenge, finalists: set[int], winners: set[int]) -> list:
-    """One email per participant of the challenge: won, finalist, or results are out."""
-    messages = []
+def tell_participants_about_results(*, publication_id: int) -> int:
+    """One email per creator of a public entry: they won, are a finalist, or the results
+    are out. Returns the number of emails queued; a withdrawn publication sends none."""
+    publication = (
+        ResultPublication.objects.select_related("challenge", "snapshot")
+        .filter(pk=publication_id, withdrawn_at__isnull=True)
+        .first()
+    )
+    if publication is None:
+        return 0
+    challenge = publication.challenge
+    data = publication.snapshot.data["awards"]
+    finalists = {entry_id for item in data for entry_id in item["finalists"]}
+    winners = {item["winner"] for item in data if item["winner"] is not None}
     entries = (
         Entry.objects.filter(challenge=challenge, state__in=PUBLIC_ENTRY_STATES)
         .prefetch_related("creators")
         .order_by("pk")
     )
     url = settings.SITE_URL + challenge.get_absolute_url()
+    sent = 0
     for entry in entries:
         outcome = (
             "winner" if entry.pk in winners else "finalist" if entry.pk in finalists else "entered"
         )
         for creator in entry.creators.all():
-            context = {"entry": entry, "challenge": challenge, "user": creator, "outcome": outcome}
-            context["results_url"] = url
-            subject = _("Results of %(challenge)s") % {"challenge": challenge.title}
-            body = render_to_string("voting/email/results.txt", context)
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [creator.email]))
-    return messages
+            mail_user(
+                user=creator,
+                template="results",
+                context={
+                    "entry": entry,
+                    "challenge": challenge,
+                    "user": creator,
+                    "outcome": outcome,
+                    "results_url": url,
+                },
+                folder="voting/email",
+            )
+            sent += 1
+    return sent
