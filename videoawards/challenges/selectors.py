@@ -222,7 +222,11 @@ def participant_entries(*, user: User) -> QuerySet[Entry]:
     )
 
 
-def homepage_features(*, limit: int = 8) -> list[Feature]:
+# How many features the homepage shows.
+HOMEPAGE_FEATURES = 8
+
+
+def homepage_features(*, limit: int = HOMEPAGE_FEATURES) -> list[Feature]:
     """Winners and organisers' picks for the homepage, curated order, in two queries
     however many there are."""
     return list(
