@@ -288,3 +288,21 @@ def test_only_pinned_features_move(organiser):
     (feature,) = _picks(organiser, 1)
     with pytest.raises(ValidationError, match="Only pinned videos can be moved"):
         services.move_feature(feature=feature, by=organiser, up=True)
+
+
+def test_making_and_removing_a_pick_is_audited(organiser):
+    from videoawards.core.models import AuditEvent
+
+    # given
+    entry = EntryFactory(state="approved")
+    # when
+    feature = services.feature_entry(entry=entry, by=organiser)
+    pk = feature.pk
+    services.unfeature(feature=feature, by=organiser)
+    # then
+    events = AuditEvent.objects.filter(action="homepage.curate").order_by("pk")
+    assert [event.data for event in events] == [
+        {"feature": pk, "entry": entry.pk, "featured": True},
+        {"feature": pk, "entry": entry.pk, "featured": False},
+    ]
+    assert {event.actor for event in events} == {organiser}
