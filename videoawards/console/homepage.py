@@ -34,6 +34,16 @@ def curated_features(*, user: User) -> QuerySet[Feature]:
     )
 
 
+def curated_entries(*, user: User) -> QuerySet[Entry]:
+    """Entries of the challenges this organiser runs, in any state: whether one may be
+    featured is the service's to say, in words."""
+    return scope_queryset(
+        Entry.objects.select_related("challenge"),
+        user=user,
+        network_field="challenge__provider_network",
+    )
+
+
 def feature_rows(*, user: User) -> list[FeatureRow]:
     """The organiser's features in homepage order (hidden ones too), with what the page
     says and offers about each; a fixed number of queries."""

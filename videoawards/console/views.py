@@ -18,11 +18,10 @@ from django.views.decorators.http import require_POST
 
 from videoawards.accounts.permissions import is_any_organiser, is_organiser_for
 from videoawards.challenges import services as challenge_services
-from videoawards.challenges.models import Challenge, Entry
+from videoawards.challenges.models import Challenge
 from videoawards.challenges.selectors import HOMEPAGE_FEATURES, challenge_timeline
 from videoawards.console import forms, selectors, services
 from videoawards.console import homepage as homepage_selectors
-from videoawards.core.scope import scope_queryset
 from voting import services as voting_services
 from voting.models import JuryInvitation, JuryMember, JuryPanel, Review, Round, VotePolicy
 from voting.services import panels as panel_services
@@ -352,14 +351,7 @@ def homepage_action(request: HttpRequest, action: str, pk: int) -> HttpResponse:
     user: Any = request.user
     try:
         if action == "feature":
-            entry = get_object_or_404(
-                scope_queryset(
-                    Entry.objects.select_related("challenge"),
-                    user=user,
-                    network_field="challenge__provider_network",
-                ),
-                pk=pk,
-            )
+            entry = get_object_or_404(homepage_selectors.curated_entries(user=user), pk=pk)
             challenge_services.feature_entry(entry=entry, by=user)
             messages.success(
                 request, _("“%(title)s” is featured on the homepage.") % {"title": entry.title}
