@@ -73,7 +73,7 @@ from videoawards.accounts import consent as consent_services
 from videoawards.accounts.models import GuardianConsent, User
 from videoawards.badges import services as badge_services
 from videoawards.badges.models import Portfolio
-from videoawards.challenges.models import Challenge, Entry, TeamInvitation
+from videoawards.challenges.models import Challenge, Entry, Feature, TeamInvitation
 from videoawards.core import mail as core_mail
 from videoawards.moderation.models import Report
 from videoawards.workshops.models import Registration, Workshop
@@ -149,13 +149,14 @@ class World:
 WORLD_OBJECTS = (
     "c_open", "c_vote", "c_closed", "c_done", "c_hidden", "c_x",  # challenges (by slug)
     "e_draft", "e_sub", "e_hidden", "e_pub", "e_win",  # the owner's entries
-    "e_minor", "e_other_pub", "e_alumna_pub",  # other people's entries
+    "e_minor", "e_other_pub", "e_alumna_pub", "e_x",  # other people's entries
     "ti_other",  # the owner invited "other" to the team of their draft
     "a_draft", "a_pub", "a_loose", "a_other_loose",  # media assets
     "u_owner", "u_other",  # upload sessions
     "r_vote", "r_x", "a_juror", "a_peer", "a_x", "criterion",  # judging
     "p_vote", "m_peer", "invitation",  # c_vote's panel, the peer's seat, juror_x invited
     "flag", "s_vote", "s_closed", "s_done", "award",  # votes and results
+    "f_win",  # the homepage feature of c_done's winner
     "w", "w_started", "r_owner", "r_started",  # workshops (by slug), registrations
     "badge", "pf_public", "pf_child", "pf_owner",  # badges, portfolios (by public id)
     "consented_minor", "alumna", "asking", "agreed",  # more people, guardian consents
@@ -329,6 +330,7 @@ def _build_world() -> World:
     publisher = OrganiserFactory(provider_network=net)
     s_done = voting_services.compute_results(challenge=c_done, by=publisher)
     voting_services.publish_results(snapshot=s_done, by=publisher)
+    f_win = Feature.objects.get(entry=e_win)
     forget_cached_facts()
 
     # Workshops: one ahead (the owner has a place), one running now (for attendance).
@@ -511,6 +513,13 @@ def shows_no_entry_of(*names: str) -> Check:
         return not any(w.obj[name].title in page for name in names)
 
     return check
+
+
+def own_network_entries_only(w: World, user: User | None, response: HttpResponse) -> bool:
+    """An organiser's page lists their network's public entries and not the other's."""
+    page = response.content.decode()
+    ours, theirs = ("e_other_pub", "e_x") if user == w.users["org"] else ("e_x", "e_other_pub")
+    return w.obj[ours].title in page and w.obj[theirs].title not in page
 
 
 def only_own(model) -> Check:
@@ -1271,6 +1280,30 @@ MATRIX: list[Row] = [
       POST,               LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
       probe=lambda w, u: JuryInvitation.objects.get(pk=w.obj["invitation"].pk).withdrawn_at),
     R("console:jury_action", {"slug": "@c_vote", "action": "drop", "pk": "@m_peer"}, GET,
+                          LOGIN, 405,   405,   405,   405,   405,   405,   405,   405,   405),
+
+    # The homepage: org_x curates only their own network's features and entries.
+    R("console:homepage", {}, GET,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200,
+      check=own_network_entries_only),
+    R("console:homepage_action", {"action": "feature", "pk": "@e_other_pub"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   404,
+      probe=exists(Feature, entry="@e_other_pub")),
+    # Not public (hidden after reports): refused with a message.
+    R("console:homepage_action", {"action": "feature", "pk": "@e_hidden"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   NOPE,  403,   404,
+      probe=count(Feature)),
+    R("console:homepage_action", {"action": "hide", "pk": "@f_win"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   404,
+      probe=lambda w, u: Feature.objects.get(pk=w.obj["f_win"].pk).is_hidden),
+    R("console:homepage_action", {"action": "pin", "pk": "@f_win"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   404,
+      probe=lambda w, u: Feature.objects.get(pk=w.obj["f_win"].pk).is_pinned),
+    # Not pinned: nothing to move, refused with a message.
+    R("console:homepage_action", {"action": "up", "pk": "@f_win"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   NOPE,  403,   404,
+      probe=lambda w, u: Feature.objects.get(pk=w.obj["f_win"].pk).position),
+    R("console:homepage_action", {"action": "hide", "pk": "@f_win"}, GET,
                           LOGIN, 405,   405,   405,   405,   405,   405,   405,   405,   405),
 
     # --- Moderation ---------------------------------------------------------------------

@@ -1,17 +1,24 @@
-"""Winners on the homepage: featured when results are published, curated by organisers."""
+"""The homepage's features: winners featured when results are published, organisers'
+picks, and the order organisers give them."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import AwardFactory, EntryFactory, OrganiserFactory, ParticipantFactory
+from tests.factories import (
+    AwardFactory,
+    EntryFactory,
+    OrganiserFactory,
+    ParticipantFactory,
+    ProviderNetworkFactory,
+)
 from videoawards.challenges import selectors, services
 from videoawards.challenges.models import Feature
 
@@ -150,3 +157,152 @@ def test_a_position_moves_a_winner_up_before_the_newest_and_clearing_it_moves_it
     # then
     assert moved == [oldest, newest, middle]
     assert back == [newest, middle, oldest]
+
+
+# --- Organisers' picks and the pinned order ---
+
+
+def test_an_organisers_pick_goes_on_the_homepage_once(organiser):
+    # given
+    entry = EntryFactory(state="approved", title="Soap film colours")
+    # when
+    first = services.feature_entry(entry=entry, by=organiser)
+    again = services.feature_entry(entry=entry, by=organiser)
+    # then
+    assert first == again
+    assert first.award is None
+    assert [f.entry for f in selectors.homepage_features()] == [entry]
+    page = Client().get("/").content.decode()
+    assert '<p class="badge">Organisers\' pick</p>' in page
+    assert "Featured videos" in page
+
+
+def test_featuring_a_hidden_winner_shows_it_again_instead_of_picking_it(organiser):
+    # given
+    award = AwardFactory()
+    (winner,) = _winners(award, 1)
+    (feature,) = services.feature_winners(award=award, entries=[winner], by=organiser)
+    services.unfeature(feature=feature, by=organiser)
+    assert selectors.homepage_features() == []
+    # when
+    shown = services.feature_entry(entry=winner, by=organiser)
+    # then
+    assert shown == feature
+    assert Feature.objects.filter(entry=winner).count() == 1
+    assert selectors.homepage_features() == [feature]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"state": "submitted"},
+        {"state": "approved", "hidden_at": timezone.now()},
+        {"state": "approved", "challenge__is_published": False},
+    ],
+    ids=["not approved", "hidden after reports", "unpublished challenge"],
+)
+def test_only_an_entry_everyone_can_see_can_be_picked(organiser, fields):
+    entry = EntryFactory(**fields)
+    with pytest.raises(ValidationError, match="Only a video everyone can see"):
+        services.feature_entry(entry=entry, by=organiser)
+    assert not Feature.objects.exists()
+
+
+def test_unfeaturing_deletes_a_pick_and_hides_a_winner(organiser):
+    # given
+    award = AwardFactory()
+    (winner,) = _winners(award, 1)
+    (won,) = services.feature_winners(award=award, entries=[winner], by=organiser)
+    picked = services.feature_entry(entry=EntryFactory(state="approved"), by=organiser)
+    # when
+    services.unfeature(feature=won, by=organiser)
+    services.unfeature(feature=picked, by=organiser)
+    # then
+    assert list(Feature.objects.all()) == [won]
+    won.refresh_from_db()
+    assert won.is_hidden
+
+
+def test_only_organisers_of_the_entrys_network_pick_or_unfeature(organiser):
+    entry = EntryFactory(state="approved")
+    elsewhere = OrganiserFactory(provider_network=ProviderNetworkFactory())
+    with pytest.raises(PermissionDenied):
+        services.feature_entry(entry=entry, by=elsewhere)
+    feature = services.feature_entry(entry=entry, by=organiser)
+    with pytest.raises(PermissionDenied):
+        services.unfeature(feature=feature, by=elsewhere)
+    with pytest.raises(PermissionDenied):
+        services.pin_feature(feature=feature, by=ParticipantFactory())
+
+
+def _picks(organiser, count):
+    features = []
+    for age in range(count):
+        feature = services.feature_entry(
+            entry=EntryFactory(state="approved", title=f"Pick {age}"), by=organiser
+        )
+        Feature.objects.filter(pk=feature.pk).update(
+            published_at=timezone.now() - timedelta(days=age)
+        )
+        features.append(feature)
+    return features  # newest first
+
+
+def _order():
+    return [f.entry.title for f in selectors.homepage_features()]
+
+
+def test_pinned_come_first_in_the_order_pinned_and_unpinning_puts_back_by_date(organiser):
+    # given
+    _newest, middle, oldest = _picks(organiser, 3)
+    # when
+    services.pin_feature(feature=oldest, by=organiser)
+    services.pin_feature(feature=middle, by=organiser)
+    pinned = _order()
+    services.unpin_feature(feature=oldest, by=organiser)
+    unpinned = _order()
+    # then
+    assert pinned == ["Pick 2", "Pick 1", "Pick 0"]
+    assert unpinned == ["Pick 1", "Pick 0", "Pick 2"]
+    oldest.refresh_from_db()
+    assert (oldest.is_pinned, oldest.position) == (False, None)
+
+
+def test_moving_swaps_with_the_neighbouring_pinned_feature_and_numbers_them_densely(
+    organiser,
+):
+    # given: three pinned with gaps in their positions
+    first, second, third = _picks(organiser, 3)
+    for feature, position in ((first, 4), (second, 9), (third, 20)):
+        services.curate_feature(feature=feature, by=organiser, is_pinned=True, position=position)
+    # when
+    services.move_feature(feature=third, by=organiser, up=True)  # first, third, second
+    services.move_feature(feature=first, by=organiser, up=False)  # third, first, second
+    services.move_feature(feature=third, by=organiser, up=True)  # at the top: no change
+    # then
+    assert _order() == ["Pick 2", "Pick 0", "Pick 1"]
+    assert sorted(Feature.objects.values_list("position", flat=True)) == [1, 2, 3]
+
+
+def test_only_pinned_features_move(organiser):
+    (feature,) = _picks(organiser, 1)
+    with pytest.raises(ValidationError, match="Only pinned videos can be moved"):
+        services.move_feature(feature=feature, by=organiser, up=True)
+
+
+def test_making_and_removing_a_pick_is_audited(organiser):
+    from videoawards.core.models import AuditEvent
+
+    # given
+    entry = EntryFactory(state="approved")
+    # when
+    feature = services.feature_entry(entry=entry, by=organiser)
+    pk = feature.pk
+    services.unfeature(feature=feature, by=organiser)
+    # then
+    events = AuditEvent.objects.filter(action="homepage.curate").order_by("pk")
+    assert [event.data for event in events] == [
+        {"feature": pk, "entry": entry.pk, "featured": True},
+        {"feature": pk, "entry": entry.pk, "featured": False},
+    ]
+    assert {event.actor for event in events} == {organiser}

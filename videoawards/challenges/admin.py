@@ -196,18 +196,19 @@ class EntryAdmin(OrganiserAdminMixin, admin.ModelAdmin):
 
 @admin.register(Feature)
 class FeatureAdmin(OrganiserAdminMixin, admin.ModelAdmin):
-    """The homepage's winners: organisers pin, hide and reorder them here."""
+    """The homepage's winners and picks: organisers pin, hide and reorder them here (the
+    console's homepage page does the same, and adds and removes picks)."""
 
     network_field = "entry__challenge__provider_network"
-    organisers_may_add = False  # features come from published results
+    organisers_may_add = False  # from published results, or picks made in the console
     list_display = ["entry", "award", "place", "published_at", "is_pinned", "is_hidden", "position"]
     list_editable = ["is_pinned", "is_hidden", "position"]
-    list_filter = ["is_pinned", "is_hidden", "award__challenge"]
+    list_filter = ["is_pinned", "is_hidden", "entry__challenge"]
     list_select_related = ["entry", "award"]
     readonly_fields = ["award", "entry", "place", "published_at"]
 
     def has_add_permission(self, request):
-        return False  # features come from published results, for superusers too
+        return False  # from published results or the console, for superusers too
 
     def save_model(self, request, obj, form, change):
         # Through the service, so the permission check and the audit log apply here too.

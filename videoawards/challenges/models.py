@@ -424,14 +424,25 @@ class TeamInvitation(models.Model):
         return f"{self.invitee} → {self.entry}"
 
 
-class Feature(models.Model):
-    """A winning entry on the homepage: made when results are published, then curated.
+ORGANISERS_PICK = _("Organisers' pick")
 
-    Newest first by default; organisers pin, hide or give a position to reorder.
+
+class Feature(models.Model):
+    """An entry on the homepage: a winner (made when results are published) or, without
+    an award, an organisers' pick of a published entry; then curated.
+
+    Pinned ones first in order of position, then the rest newest first; organisers pin,
+    hide or give a position to reorder.
     """
 
     award = models.ForeignKey(
-        Award, verbose_name=_("award"), on_delete=models.CASCADE, related_name="features"
+        Award,
+        verbose_name=_("award"),
+        on_delete=models.CASCADE,
+        related_name="features",
+        null=True,
+        blank=True,
+        help_text=_("Empty for an organisers' pick."),
     )
     entry = models.ForeignKey(
         Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="features"
@@ -459,9 +470,17 @@ class Feature(models.Model):
         verbose_name_plural = _("homepage features")
         constraints = [
             models.UniqueConstraint(fields=["award", "entry"], name="feature_once_per_award"),
+            models.UniqueConstraint(
+                fields=["entry"], condition=Q(award__isnull=True), name="feature_pick_once"
+            ),
             models.CheckConstraint(condition=Q(place__gte=1), name="feature_place_positive"),
         ]
         indexes = [models.Index(fields=["is_hidden", "-is_pinned", "position", "-published_at"])]
 
     def __str__(self) -> str:
-        return f"{self.entry} ({self.award})"
+        return f"{self.entry} ({self.award or ORGANISERS_PICK})"
+
+    @property
+    def is_pick(self) -> bool:
+        """Picked by organisers rather than won."""
+        return self.award_id is None

@@ -222,8 +222,13 @@ def participant_entries(*, user: User) -> QuerySet[Entry]:
     )
 
 
-def homepage_features(*, limit: int = 8) -> list[Feature]:
-    """Winners for the homepage, curated order, in two queries however many there are."""
+# How many features the homepage shows.
+HOMEPAGE_FEATURES = 8
+
+
+def homepage_features(*, limit: int = HOMEPAGE_FEATURES) -> list[Feature]:
+    """Winners and organisers' picks for the homepage, curated order, in two queries
+    however many there are."""
     return list(
         Feature.objects.filter(public_entry_q("entry__"), is_hidden=False)
         .select_related("award", "award__category", "entry__challenge", "entry__media_asset")

@@ -21,6 +21,7 @@ from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for, is_organiser_for, is_verified
 from videoawards.accounts.selectors import may_take_part, take_part_problem
 from videoawards.core import audit
+from videoawards.core.scope import scope_queryset
 
 from . import phases
 from .models import (
@@ -35,6 +36,7 @@ from .models import (
     Phase,
     TeamInvitation,
 )
+from .selectors import public_entry_q
 from .signals import entry_state_changed, feature_curated, phase_changed
 
 
@@ -613,8 +615,7 @@ def curate_feature(
 
     A field left at KEEP stays as it is; position None puts the feature back among the
     newest-first ones (positioned features come before them, lowest first)."""
-    if not is_organiser_for(by, feature.award.challenge.provider_network_id):
-        raise PermissionDenied(_("Only organisers of this challenge can change the homepage."))
+    _check_curator(by, feature.entry)
     changes = {"is_pinned": is_pinned, "is_hidden": is_hidden, "position": position}
     changed = {
         name: value
@@ -626,6 +627,92 @@ def curate_feature(
     if changed:
         feature.save(update_fields=list(changed))
         feature_curated.send(sender=Feature, feature=feature, by=by, changes=changed)
+    return feature
+
+
+def _check_curator(by: User, entry: Entry) -> None:
+    if not is_organiser_for(by, entry.challenge.provider_network_id):
+        raise PermissionDenied(_("Only organisers of this challenge can change the homepage."))
+
+
+@transaction.atomic
+def feature_entry(*, entry: Entry, by: User) -> Feature:
+    """Put a published entry on the homepage as an organisers' pick.
+
+    An entry already featured (a winner, perhaps hidden) is shown again instead of being
+    featured twice."""
+    _check_curator(by, entry)
+    if not Entry.objects.filter(public_entry_q(), pk=entry.pk).exists():
+        raise ValidationError(
+            _(
+                "Only a video everyone can see can go on the homepage. This one is not "
+                "published, was hidden after reports, or waits for a guardian's agreement."
+            )
+        )
+    existing = list(Feature.objects.select_for_update().filter(entry=entry))
+    for feature in existing:
+        curate_feature(feature=feature, by=by, is_hidden=False)
+    if existing:
+        return existing[0]
+    feature = Feature.objects.create(entry=entry, award=None)
+    feature_curated.send(sender=Feature, feature=feature, by=by, changes={"featured": True})
+    return feature
+
+
+@transaction.atomic
+def unfeature(*, feature: Feature, by: User) -> None:
+    """Take a feature off the homepage: a pick goes for good, a winner is only hidden,
+    so it can be shown again."""
+    _check_curator(by, feature.entry)
+    if not feature.is_pick:
+        curate_feature(feature=feature, by=by, is_hidden=True)
+        return
+    feature_curated.send(sender=Feature, feature=feature, by=by, changes={"featured": False})
+    feature.delete()
+
+
+@transaction.atomic
+def pin_feature(*, feature: Feature, by: User) -> Feature:
+    """Pin a feature to the top of the homepage, after those pinned already."""
+    _check_curator(by, feature.entry)
+    if feature.is_pinned:
+        return feature
+    pinned = Feature.objects.select_for_update().filter(is_pinned=True)
+    last = max((p or 0 for p in pinned.values_list("position", flat=True)), default=0)
+    return curate_feature(feature=feature, by=by, is_pinned=True, position=last + 1)
+
+
+def unpin_feature(*, feature: Feature, by: User) -> Feature:
+    """Back among the unpinned ones, newest first."""
+    return curate_feature(feature=feature, by=by, is_pinned=False, position=None)
+
+
+@transaction.atomic
+def move_feature(*, feature: Feature, by: User, up: bool) -> Feature:
+    """Swap a pinned feature with its neighbour among the pinned ones `by` curates.
+
+    That group is numbered 1..n first, so positions stay dense whatever came before."""
+    _check_curator(by, feature.entry)
+    if not feature.is_pinned:
+        raise ValidationError(_("Only pinned videos can be moved. Pin it to the top first."))
+    group = list(
+        scope_queryset(
+            Feature.objects.select_for_update(of=("self",)).filter(is_pinned=True),
+            user=by,
+            network_field="entry__challenge__provider_network",
+        ).select_related("entry__challenge")
+    )
+    ids = [item.pk for item in group]
+    if feature.pk not in ids:  # unpinned meanwhile
+        raise ValidationError(_("Only pinned videos can be moved. Pin it to the top first."))
+    here = ids.index(feature.pk)
+    there = here - 1 if up else here + 1
+    if 0 <= there < len(group):
+        group[here], group[there] = group[there], group[here]
+    for position, item in enumerate(group, start=1):
+        curate_feature(feature=item, by=by, position=position)
+        if item.pk == feature.pk:
+            feature.position = item.position
     return feature
 
 

@@ -9,7 +9,9 @@ from django.dispatch import Signal
 entry_state_changed = Signal()
 
 # Sent by services.curate_feature after an organiser pinned, hid or moved a homepage
-# feature. Keyword arguments: feature, by, changes (field name -> new value).
+# feature, and by feature_entry / unfeature when a pick is made or removed (before it is
+# deleted). Keyword arguments: feature, by, changes (field name -> new value, or
+# "featured" -> True / False for a pick).
 feature_curated = Signal()
 
 # Sent after a challenge moved to another phase (services.advance_phase, follow_schedule,

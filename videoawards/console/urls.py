@@ -19,4 +19,6 @@ urlpatterns = [
         views.jury_action,
         name="jury_action",
     ),
+    path("homepage/", views.homepage, name="homepage"),
+    path("homepage/<str:action>/<int:pk>/", views.homepage_action, name="homepage_action"),
 ]

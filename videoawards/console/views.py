@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -17,8 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 from videoawards.accounts.permissions import is_any_organiser, is_organiser_for
 from videoawards.challenges import services as challenge_services
 from videoawards.challenges.models import Challenge
-from videoawards.challenges.selectors import challenge_timeline
+from videoawards.challenges.selectors import HOMEPAGE_FEATURES, challenge_timeline
 from videoawards.console import exports, forms, selectors, services
+from videoawards.console import homepage as homepage_selectors
 from videoawards.core.csvexport import csv_response
 from voting import services as voting_services
 from voting.models import JuryInvitation, JuryMember, JuryPanel, Review, Round, VotePolicy
@@ -317,3 +320,89 @@ def jury_action(request: HttpRequest, slug: str, action: str, pk: int) -> HttpRe
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("console:jury", slug=challenge.slug)
+
+
+# --- The homepage -------------------------------------------------------------------------
+
+
+def _homepage_url(request: HttpRequest) -> str:
+    """Back to the homepage page, with the challenge filter the form came from."""
+    url = reverse("console:homepage")
+    challenge = request.POST.get("challenge", "")
+    return f"{url}?{urlencode({'challenge': challenge})}" if challenge.isdigit() else url
+
+
+@login_required
+def homepage(request: HttpRequest) -> HttpResponse:
+    """The features of the organiser's challenges in homepage order, with buttons to pin,
+    move, hide or remove them, and published entries to feature next."""
+    _require_organiser(request)
+    user: Any = request.user
+    challenges = homepage_selectors.challenges_to_feature_from(user=user)
+    raw = request.GET.get("challenge", "")
+    chosen = challenges.filter(pk=raw).first() if raw.isdigit() else None
+    return render(
+        request,
+        "console/homepage.html",
+        {
+            "rows": homepage_selectors.feature_rows(user=user),
+            "entries": homepage_selectors.featurable_entries(user=user, challenge=chosen),
+            "challenges": challenges,
+            "chosen": chosen,
+            "shown": HOMEPAGE_FEATURES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def homepage_action(request: HttpRequest, action: str, pk: int) -> HttpResponse:
+    """One button on the homepage page: feature an entry (pk of the entry), or pin, unpin,
+    move, hide, show or remove a feature (pk of the feature)."""
+    _require_organiser(request)
+    user: Any = request.user
+    try:
+        if action == "feature":
+            entry = get_object_or_404(homepage_selectors.curated_entries(user=user), pk=pk)
+            challenge_services.feature_entry(entry=entry, by=user)
+            messages.success(
+                request, _("“%(title)s” is featured on the homepage.") % {"title": entry.title}
+            )
+            return redirect(_homepage_url(request))
+        feature = get_object_or_404(
+            homepage_selectors.curated_features(user=user).select_related("entry__challenge"),
+            pk=pk,
+        )
+        title = {"title": feature.entry.title}
+        if action == "pin":
+            challenge_services.pin_feature(feature=feature, by=user)
+            messages.success(request, _("“%(title)s” is pinned to the top.") % title)
+        elif action == "unpin":
+            challenge_services.unpin_feature(feature=feature, by=user)
+            messages.success(
+                request, _("“%(title)s” is no longer pinned: it takes its place by date.") % title
+            )
+        elif action in ("up", "down"):
+            challenge_services.move_feature(feature=feature, by=user, up=action == "up")
+            messages.success(
+                request,
+                (_("“%(title)s” moved up.") if action == "up" else _("“%(title)s” moved down."))
+                % title,
+            )
+        elif action in ("hide", "remove"):
+            was_pick = feature.is_pick
+            challenge_services.unfeature(feature=feature, by=user)
+            messages.success(
+                request,
+                _("“%(title)s” is no longer featured.") % title
+                if was_pick
+                else _("“%(title)s” is hidden from the homepage. You can show it again.") % title,
+            )
+        elif action == "show":
+            challenge_services.curate_feature(feature=feature, by=user, is_hidden=False)
+            messages.success(request, _("“%(title)s” is shown on the homepage again.") % title)
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(_homepage_url(request))

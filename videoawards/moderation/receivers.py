@@ -25,6 +25,6 @@ def audit_feature_curated(sender, *, feature, by, changes, **kwargs) -> None:
     audit.record(
         actor=by,
         action="homepage.curate",
-        target=feature.award.challenge,
+        target=feature.entry.challenge,
         data={"feature": feature.pk, "entry": feature.entry_id, **changes},
     )
