@@ -150,6 +150,7 @@ WORLD_OBJECTS = (
     "c_open", "c_vote", "c_closed", "c_done", "c_hidden", "c_x",  # challenges (by slug)
     "e_draft", "e_sub", "e_hidden", "e_pub", "e_win",  # the owner's entries
     "e_minor", "e_other_pub", "e_alumna_pub", "e_x",  # other people's entries
+    "e_done",  # the other's entry in c_done, published results, featured nowhere
     "ti_other",  # the owner invited "other" to the team of their draft
     "a_draft", "a_pub", "a_loose", "a_other_loose",  # media assets
     "u_owner", "u_other",  # upload sessions
@@ -255,6 +256,7 @@ def _build_world() -> World:
     e_alumna_pub = EntryFactory(challenge=c_vote, creators=[alumna], state="approved")
     e_x = EntryFactory(challenge=c_x, state="approved")
     e_win = EntryFactory(challenge=c_done, creators=[owner], state="approved")
+    e_done = EntryFactory(challenge=c_done, creators=[other], state="approved")
 
     # An open upload of the owner's (and one of the other's), with a signed part URL.
     def upload(user: User) -> UploadSession:
@@ -518,7 +520,7 @@ def shows_no_entry_of(*names: str) -> Check:
 def own_network_entries_only(w: World, user: User | None, response: HttpResponse) -> bool:
     """An organiser's page lists their network's public entries and not the other's."""
     page = response.content.decode()
-    ours, theirs = ("e_other_pub", "e_x") if user == w.users["org"] else ("e_x", "e_other_pub")
+    ours, theirs = ("e_done", "e_x") if user == w.users["org"] else ("e_x", "e_done")
     return w.obj[ours].title in page and w.obj[theirs].title not in page
 
 
@@ -1286,8 +1288,12 @@ MATRIX: list[Row] = [
     R("console:homepage", {}, GET,
                           LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200,
       check=own_network_entries_only),
-    R("console:homepage_action", {"action": "feature", "pk": "@e_other_pub"}, POST,
+    R("console:homepage_action", {"action": "feature", "pk": "@e_done"}, POST,
                           LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   404,
+      probe=exists(Feature, entry="@e_done")),
+    # In a running public vote: refused with a message (it would sway the vote).
+    R("console:homepage_action", {"action": "feature", "pk": "@e_other_pub"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   NOPE,  403,   404,
       probe=exists(Feature, entry="@e_other_pub")),
     # Not public (hidden after reports): refused with a message.
     R("console:homepage_action", {"action": "feature", "pk": "@e_hidden"}, POST,

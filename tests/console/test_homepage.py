@@ -20,6 +20,7 @@ from tests.factories import (
     OrganiserFactory,
     ParticipantFactory,
     ProviderNetworkFactory,
+    voting_challenge,
 )
 from tests.transcoding.factories import MediaAssetFactory
 from videoawards.challenges import services
@@ -265,3 +266,19 @@ def test_the_page_reads_the_same_number_of_queries_however_many_features(
     # when / then
     with django_assert_num_queries(len(few.captured_queries)):
         logged_in.get(PAGE)
+
+
+def test_a_video_in_a_running_public_vote_cannot_be_featured(client, network, organiser):
+    # given: an approved entry of a challenge whose public vote is open
+    challenge = voting_challenge(provider_network=network)
+    entry = EntryFactory(challenge=challenge, state="approved", title="Vote for me")
+    client.force_login(organiser)
+    # when
+    page = client.get(reverse("console:homepage")).content.decode()
+    response = client.post(
+        reverse("console:homepage_action", args=["feature", entry.pk]), follow=True
+    )
+    # then: not offered, and refused in plain words when asked anyway
+    assert "Vote for me" not in page
+    assert "Feature it once voting has closed" in response.content.decode()
+    assert not Feature.objects.filter(entry=entry).exists()

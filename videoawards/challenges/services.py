@@ -649,6 +649,14 @@ def feature_entry(*, entry: Entry, by: User) -> Feature:
                 "published, was hidden after reports, or waits for a guardian's agreement."
             )
         )
+    if entry.challenge.phase() == Phase.PUBLIC_VOTING:
+        raise ValidationError(
+            _(
+                "The public vote of this challenge is running: a video on the homepage now "
+                "would get more votes than the others. Feature it once voting has closed."
+            ),
+            code="voting",
+        )
     existing = list(Feature.objects.select_for_update().filter(entry=entry))
     for feature in existing:
         curate_feature(feature=feature, by=by, is_hidden=False)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, Exists, OuterRef, QuerySet, Value, When
 
 from videoawards.accounts.models import User
-from videoawards.challenges.models import Challenge, Entry, Feature
+from videoawards.challenges.models import Challenge, Entry, Feature, Phase
 from videoawards.challenges.selectors import homepage_features, public_entry_q
 from videoawards.core.scope import scope_queryset
 
@@ -75,7 +75,9 @@ def feature_rows(*, user: User) -> list[FeatureRow]:
 def featurable_entries(
     *, user: User, challenge: Challenge | None = None, limit: int = FEATURABLE_LIMIT
 ) -> list[Entry]:
-    """Public entries of the organiser's challenges not featured yet, newest first."""
+    """Public entries of the organiser's challenges not featured yet, newest first; none of
+    a challenge whose public vote is running (featuring one would sway the vote)."""
+    voting = [c.pk for c in organised_challenges(user=user) if c.phase() == Phase.PUBLIC_VOTING]
     entries = (
         scope_queryset(
             Entry.objects.filter(public_entry_q()),
@@ -83,6 +85,7 @@ def featurable_entries(
             network_field="challenge__provider_network",
         )
         .exclude(Exists(Feature.objects.filter(entry=OuterRef("pk"))))
+        .exclude(challenge_id__in=voting)
         .select_related("challenge", "media_asset")
         .order_by("-created_at", "-pk")
     )
