@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CategoryFactory, ParticipantFactory
+from tests.factories import CategoryFactory, ModeratorFactory, ParticipantFactory
 from tests.voting.factories import RoundFactory, VotePolicyFactory
+from videoawards.challenges import services as challenge_services
+from videoawards.moderation import services as moderation
 from voting import selectors, services, tasks
 from voting.models import Ballot, Round, RoundEntry, Vote, VoteFlag, VotePolicy
 from voting.services.votes import EntryNotVotable, flagged_votes
@@ -380,3 +382,41 @@ def test_vote_page_speaks_in_the_right_tense(client, judging_challenge):
     judging_challenge.save()
     assert "Voting closed on" in client.get(url).content.decode()
     assert selectors.voting_state(challenge=judging_challenge) == "after"
+
+
+def _hide(entry):
+    moderation.decide_reports(
+        entry=entry, by=ModeratorFactory(), decision="hide", reason="Shows a phone number"
+    )
+
+
+def _remove(entry):
+    moderation.decide_reports(
+        entry=entry, by=ModeratorFactory(), decision="remove", reason="Not the creators' own"
+    )
+
+
+def _withdraw(entry):
+    challenge_services.withdraw_entry(entry=entry, by=entry.creators.get())
+
+
+def _unpublish(entry):
+    entry.challenge.is_published = False
+    entry.challenge.save(update_fields=["is_published"])
+
+
+@pytest.mark.parametrize("kind", [VotePolicy.Kind.PER_ENTRY, VotePolicy.Kind.PER_CHALLENGE])
+@pytest.mark.parametrize("event", [_hide, _remove, _withdraw, _unpublish])
+def test_the_vote_path_sees_at_once_that_an_entry_left_the_vote(voter, entries, event, kind):
+    # given: this process has just cached the entry as votable
+    entry = entries[0]
+    VotePolicyFactory(challenge=entry.challenge, kind=kind, votes_per_account=3)
+    assert services.cast_vote(voter=ParticipantFactory(), entry_id=entry.pk).changed
+    # when: the entry leaves the vote, and a vote follows within the caching time
+    event(entry)
+    # then: refused, and nothing counted
+    with pytest.raises(EntryNotVotable):
+        services.cast_vote(voter=voter, entry_id=entry.pk)
+    assert not Vote.objects.filter(voter=voter).exists()
+    # and a refused vote uses up none of a per-challenge allowance
+    assert list(Ballot.objects.filter(voter=voter).values_list("used", flat=True)) in ([], [0])

@@ -2,8 +2,10 @@
 
 The vote path does no work beyond authenticate, check, insert-or-ignore: the facts about
 an entry (window, policy, creators, shortlist) are cached in the process for a few
-seconds, and the database's unique constraint makes a second vote impossible however
-many requests race. A per-challenge allowance of N votes is serialised per voter by
+seconds, but the insert itself re-checks in the same statement that the entry is still
+public and the vote still open, so hiding, withdrawing, unpublishing or closing counts
+from the moment it commits; the database's unique constraint makes a second vote
+impossible however many requests race. A per-challenge allowance of N votes is serialised per voter by
 locking that voter's Ballot row.
 """
 
@@ -30,7 +32,7 @@ from videoawards.accounts.permissions import is_verified
 from videoawards.accounts.selectors import may_take_part
 from videoawards.challenges import phases
 from videoawards.challenges import services as challenge_services
-from videoawards.challenges.models import Challenge, Entry, Phase
+from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry, Phase
 from videoawards.challenges.selectors import public_entry_q
 from videoawards.core import audit
 from voting import selectors
@@ -160,26 +162,34 @@ _INSERT_SQL = None
 
 
 def _insert_sql() -> str:
-    """INSERT ... SELECT ... WHERE the challenge's confirmed stage still allows votes:
-    closing or publishing takes effect in the same statement, whatever a process cached."""
+    """INSERT ... SELECT ... WHERE the challenge's confirmed stage still allows votes and
+    the entry is still public: closing, publishing, hiding, withdrawing, a moderator's
+    rejection and unpublishing the challenge take effect in the same statement, whatever
+    a process cached about the entry."""
     global _INSERT_SQL  # built once per process
     if _INSERT_SQL is None:
         quote = connection.ops.quote_name
         votes, challenges = quote(Vote._meta.db_table), quote(Challenge._meta.db_table)
+        entries = quote(Entry._meta.db_table)
         over = ", ".join(f"'{phase.value}'" for phase in phases.VOTING_OVER)
+        public = ", ".join(f"'{state}'" for state in sorted(PUBLIC_ENTRY_STATES))
         _INSERT_SQL = (
             f"INSERT INTO {votes} (voter_id, entry_id, challenge_id, scope, address_hash, "  # noqa: S608
             "created_at) SELECT %s, %s, %s, %s, %s, %s WHERE EXISTS ("
-            f"SELECT 1 FROM {challenges} WHERE id = %s AND (stage = '{Phase.PUBLIC_VOTING.value}'"
-            f" OR (on_schedule AND stage NOT IN ({over})))) "
+            f"SELECT 1 FROM {challenges} c JOIN {entries} e ON e.challenge_id = c.id "
+            f"WHERE c.id = %s AND e.id = %s AND c.is_published AND e.hidden_at IS NULL "
+            f"AND e.state IN ({public}) AND (c.stage = '{Phase.PUBLIC_VOTING.value}'"
+            f" OR (c.on_schedule AND c.stage NOT IN ({over})))) "
             "ON CONFLICT (voter_id, entry_id) DO NOTHING RETURNING id"
         )
     return _INSERT_SQL
 
 
 def _insert_vote(*, voter: User, facts: EntryFacts, address: str, now: datetime) -> bool:
-    """Insert-or-ignore, only while the challenge's stage allows votes: True if this call
-    made the vote. Raises ValidationError when voting was closed meanwhile.
+    """Insert-or-ignore, only while the challenge's stage allows votes and the entry is
+    public: True if this call made the vote, False if it existed already. Raises
+    ValidationError when voting was closed meanwhile, EntryNotVotable when the entry left
+    the vote meanwhile (the process forgets what it cached about it).
 
     On PostgreSQL it holds the challenge's phase lock shared (challenges.services.hold_phase)
     so that a close waits for the votes in flight and no vote commits after it.
@@ -192,6 +202,7 @@ def _insert_vote(*, voter: User, facts: EntryFacts, address: str, now: datetime)
         address_hash(address),
         now,
         facts.challenge_id,
+        facts.entry_id,
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         if settings.VOTING_ASYNC_COMMIT and connection.vendor == "postgresql":
@@ -202,9 +213,14 @@ def _insert_vote(*, voter: User, facts: EntryFacts, address: str, now: datetime)
         cursor.execute(_insert_sql(), params)
         if cursor.fetchone() is not None:
             return True
+    # Nothing inserted (the rare path): a vote already there, voting closed, or the entry
+    # left the vote since this process cached it.
     if _stage_refuses_votes(facts.challenge_id):
         raise _voting_closed()
-    return False
+    if Vote.objects.filter(voter=voter, entry_id=facts.entry_id).exists():
+        return False
+    _facts_cache.pop(facts.entry_id, None)
+    raise EntryNotVotable(_("This video is not in a public vote."))
 
 
 def _stage_refuses_votes(challenge_id: int) -> bool:
