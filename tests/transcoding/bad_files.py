@@ -92,6 +92,17 @@ def truncated_mp4_with_moov_at_the_end(folder: Path) -> Path:
     return path
 
 
+def first_third_of_a_faststart_mp4(folder: Path) -> Path:
+    """The index (moov) at the front promises 12 s; only the first 4 s of data follow."""
+    path = samples.make_sample_video(
+        folder / "cut.mp4", seconds=12, width=320, height=240, faststart=True
+    )
+    data = path.read_bytes()
+    assert data.find(b"moov") < len(data) // 10
+    path.write_bytes(data[: len(data) // 3])
+    return path
+
+
 def hls_playlist_disguised_as_video(canary: Canary) -> Callable[[Path], Path]:
     def make(folder: Path) -> Path:
         path = folder / "video.mp4"

@@ -51,6 +51,10 @@ MESSAGES = {
     ),
     "still_image": _("This looks like a photo, not a video. Please upload a video."),
     "too_short": _("This video is too short. It needs to be at least half a second long."),
+    "truncated": _(
+        "Only part of this video arrived: it stops long before its end. Please upload it "
+        "again, and keep the page open until the upload is finished."
+    ),
     "too_slow_to_read": _(
         "This file takes far too long to open, so we stopped. Try saving it again from your "
         "phone or editing app and upload it once more."

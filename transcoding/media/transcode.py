@@ -270,6 +270,24 @@ def _rendition(out_dir: Path, rung: Rung, rate: Fraction, *, audio: bool) -> Ren
     )
 
 
+# A file whose pictures end this much before the length its container declares is cut
+# off (an upload that stopped, a copy that did not finish): more than a second, and more
+# than a tenth of the video, so a clip whose sound runs on a little is not refused.
+MISSING_SECONDS = 1.0
+MISSING_SHARE = 0.1
+
+
+def _check_complete(out_dir: Path, rung: Rung, source: ProbeResult) -> None:
+    """Refuse a video of which only a part could be decoded, although its index promised
+    more: ffmpeg stops at the end of the data without an error."""
+    segments = playlists.media_segments((out_dir / rung.name / "index.m3u8").read_text())
+    decoded = sum(duration for duration, _uri in segments)
+    missing = source.duration_s - decoded
+    if missing > max(MISSING_SECONDS, MISSING_SHARE * source.duration_s):
+        logger.info("truncated: %.2fs decoded of %.2fs declared", decoded, source.duration_s)
+        raise MediaRejected("truncated", MESSAGES["truncated"])
+
+
 def _fit(source: ProbeResult, long_side: int) -> tuple[int, int]:
     scale = min(long_side / source.long_side, 1.0)
     return (
@@ -365,6 +383,7 @@ def transcode(
     completed = sandbox.run(command, limits=limits, on_line=progress, cwd=out_dir)
     _raise_for(completed, "renditions")
     renditions = [_rendition(out_dir, rung, rate, audio=probe.has_audio) for rung in rungs]
+    _check_complete(out_dir, rungs[0], probe)
     master = playlists.master_playlist(
         [
             playlists.Variant(
