@@ -5,8 +5,8 @@ an entry (window, policy, creators, shortlist) are cached in the process for a f
 seconds, but the insert itself re-checks in the same statement that the entry is still
 public and the vote still open, so hiding, withdrawing, unpublishing or closing counts
 from the moment it commits; the database's unique constraint makes a second vote
-impossible however many requests race. A per-challenge allowance of N votes is serialised per voter by
-locking that voter's Ballot row.
+impossible however many requests race. A per-challenge allowance of N votes is
+serialised per voter by locking that voter's Ballot row.
 """
 
 from __future__ import annotations
