@@ -6,9 +6,14 @@ services stage (STORAGE_BACKEND=s3; the S3-only tests skip elsewhere).
 
 import io
 import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, ChallengeFactory, EntryFactory, ParticipantFactory
@@ -20,6 +25,7 @@ from videoawards.accounts.models import GuardianConsent, User
 from videoawards.accounts.signals import account_erasing
 from videoawards.celery import app as celery_app
 from videoawards.challenges.models import Entry, EntryCreator
+from videoawards.moderation.models import Report
 from videoawards.privacy import erasure
 
 pytestmark = pytest.mark.django_db
@@ -380,3 +386,63 @@ def test_an_organiser_who_published_results_and_invalidated_votes_can_still_leav
     invalidation.refresh_from_db()
     assert (publication.by, invalidation.by) == (None, None)
     assert not User.objects.filter(pk=organiser.pk).exists()
+
+
+@pytest.mark.skipif(
+    django_settings.STORAGE_BACKEND != "local", reason="folders exist on local storage only"
+)
+def test_erasing_leaves_no_folder_named_after_the_videos(
+    eager_tasks, django_capture_on_commit_callbacks, settings
+):
+    # given: a video with its upload folder and its output folder (subfolders included)
+    user = ParticipantFactory()
+    asset = _video_stored_directly(user)
+    root = Path(settings.MEDIA_ROOT)
+    folders = [root / "media" / str(asset.pk), root / "uploads" / str(asset.pk)]
+    assert all(folder.is_dir() for folder in folders)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.erase_account(user=user)
+    # then: not even an empty folder carries the asset's name
+    assert [folder for folder in folders if folder.exists()] == []
+    assert str(asset.pk) not in " ".join(str(path) for path in root.rglob("*"))
+
+
+def test_erasing_ends_every_session_and_the_api_token(django_capture_on_commit_callbacks):
+    # given: logged in on a phone and a laptop, and an API token
+    user = ParticipantFactory()
+    phone, laptop = Client(), Client()
+    phone.force_login(user)
+    laptop.force_login(user)
+    token = Token.objects.create(user=user)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert Session.objects.count() == 2
+    # when: the account is deleted through the API (which knows no browser session)
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = api.post("/api/v1/me/delete/", {"password": PASSWORD}, format="json")
+    # then: no session row is left, and no browser or token gets in any more
+    assert deleted.status_code == 204
+    assert Session.objects.count() == 0
+    assert phone.get(reverse("accounts:profile")).status_code == 302  # to the log-in
+    assert laptop.get(reverse("accounts:profile")).status_code == 302
+    assert api.get("/api/v1/me/").status_code in (401, 403)
+
+
+def test_erasing_blanks_what_the_person_wrote_in_reports(django_capture_on_commit_callbacks):
+    # given: a report whose free text names the reporter's phone number
+    reporter = ParticipantFactory()
+    entry = EntryFactory(state="approved")
+    report = Report.objects.create(
+        entry=entry,
+        reason="personal_info",
+        details="Call me on 0171 2345678, I'm Anna from class 7b",
+        reporter=reporter,
+        reporter_key="k" * 64,
+    )
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.erase_account(user=reporter)
+    # then: the report stays for the moderators, without the person or their words
+    report.refresh_from_db()
+    assert (report.reporter_id, report.details) == (None, "")

@@ -231,6 +231,14 @@ class LocalStore:
         check_deletable_prefix(prefix)
         for key in self.list_keys(prefix):
             self.storage.delete(key)
+        # Folders are named after assets and uploads: none may stay behind, empty or not
+        # listed. Only empty ones go (rmdir), deepest first, so a file written meanwhile stays.
+        top = Path(self.storage.path(prefix.rstrip("/")))
+        if top.is_dir():
+            folders = sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts))
+            for folder in [*folders, top]:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
 
     # --- Browsers ---
 

@@ -8,5 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        # Registers the access predicates; imported for that side effect.
-        from . import rules  # noqa: F401
+        # Registers the access predicates and the auth receivers; imported for that.
+        from . import receivers, rules  # noqa: F401

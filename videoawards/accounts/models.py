@@ -223,3 +223,19 @@ class GuardianConsent(models.Model):
 
     def __str__(self) -> str:
         return f"guardian consent for {self.user} ({self.status})"
+
+
+class LoginSession(models.Model):
+    """A browser session someone logged in with, so that erasing the account (or a
+    guardian deleting it) ends every one of them, wherever the sessions are stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

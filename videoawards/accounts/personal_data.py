@@ -4,9 +4,13 @@ and the guardian consents go with the account row on erasure)."""
 from __future__ import annotations
 
 from datetime import datetime
+from importlib import import_module
 from typing import Any
 
-from .models import GuardianConsent, User
+from django.conf import settings
+from rest_framework.authtoken.models import Token
+
+from .models import GuardianConsent, LoginSession, User
 
 
 def when(value: datetime | None) -> str | None:
@@ -41,3 +45,15 @@ def export_consents(user: User) -> list[dict[str, Any]]:
         }
         for consent in GuardianConsent.objects.filter(user=user).order_by("requested_at", "pk")
     ]
+
+
+def end_sessions(user: User) -> int:
+    """End every browser session the person logged in with and revoke their API token,
+    wherever the sessions are stored. Returns the number of sessions ended."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    LoginSession.objects.filter(user=user).delete()
+    Token.objects.filter(user=user).delete()
+    return len(keys)

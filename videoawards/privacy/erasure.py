@@ -9,6 +9,8 @@ What goes and what stays:
 - Their workshop registrations, badges, portfolio, consent records and API token go
   with the account (database cascades).
 - Votes: receivers of accounts.signals.account_erasing keep totals without the voter.
+- Every browser session they logged in with ends and their API token is revoked; the
+  free text of reports they wrote is blanked (the reports stay, without the reporter).
 
 Each app says what of the person it removes in its personal_data.py; this module
 runs them in order.
@@ -26,9 +28,11 @@ from django.db import transaction
 
 from transcoding import personal_data as transcoding_data
 from transcoding.personal_data import StoredMedia
+from videoawards.accounts import personal_data as account_data
 from videoawards.accounts.models import User
 from videoawards.accounts.signals import account_erasing
 from videoawards.challenges import personal_data as entry_data
+from videoawards.moderation import personal_data as report_data
 
 from .tasks import erase_stored_media
 
@@ -44,6 +48,8 @@ def erase_account(*, user: User) -> StoredMedia:
     media = transcoding_data.stored_media(user=user, assets=assets)
     account_erasing.send(sender=User, user=user)
     transcoding_data.delete_rows(user=user, assets=assets)
+    report_data.anonymise_reports(user)
+    account_data.end_sessions(user)
     user.delete()
 
     kwargs = media.as_task_kwargs()
