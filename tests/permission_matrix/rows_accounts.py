@@ -1,0 +1,151 @@
+"""The matrix's rows for the accounts routes."""
+
+from __future__ import annotations
+
+from tests.factories import PASSWORD
+from tests.permission_matrix.probes import exists, export_of, mails, own_export, own_field
+from tests.permission_matrix.rows import DELETE, DONE, GET, GO, LOGIN, NOPE, PATCH, POST, R, Row
+from videoawards.accounts.models import GuardianConsent, User
+
+SIGNUP = {
+    "email": "new@example.org",
+    "display_name": "Newcomer",
+    "birth_year": "2000",
+    "country": "DE",
+    "password1": "glowing-jellyfish-42",
+    "password2": "glowing-jellyfish-42",
+}
+NEW_PASSWORD = {
+    "old_password": PASSWORD,
+    "new_password1": "glowing-jellyfish-42",
+    "new_password2": "glowing-jellyfish-42",
+}
+
+# fmt: off
+ROWS: list[Row] = [
+    # --- Accounts: pages about yourself -------------------------------------------------
+    #                     anon   minor  owner  other  jur_x  juror  mod    org    mod_x  org_x
+    R("accounts:signup", {}, GET,
+                          200,   GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
+    R("accounts:signup", {}, POST,
+                          DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,
+      data=SIGNUP, probe=exists(User, email="new@example.org")),
+    R("accounts:signup_done", {}, GET,
+                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    R("accounts:resend_verification", {}, GET,
+                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    R("accounts:resend_verification", {}, POST,
+                          GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,
+      data={"email": "@owner_email"}),
+    R("accounts:verify_email", {"token": "forged"}, GET,
+                          400,   400,   400,   400,   400,   400,   400,   400,   400,   400),
+    R("accounts:login", {}, GET,
+                          200,   GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
+    R("accounts:login", {}, POST,
+                          200,   GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,
+      data={"username": "@owner_email", "password": "wrong"}),
+    R("accounts:logout", {}, GET,
+                          405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    R("accounts:logout", {}, POST,
+                          GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
+    R("accounts:profile", {}, GET,
+                          LOGIN, 200,   200,   200,   200,   200,   200,   200,   200,   200),
+    R("accounts:profile", {}, POST,
+                          LOGIN, DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,
+      data={"display_name": "Renamed", "country": "AT"}, probe=own_field("display_name")),
+    # Only someone who needs consent can name a guardian; for the rest it is refused.
+    R("accounts:ask_guardian", {}, POST,
+                          LOGIN, DONE,  400,   400,   400,   400,   400,   400,   400,   400,
+      data={"guardian_email": "aunt@example.org"},
+      probe=lambda w, u: list(GuardianConsent.objects.values_list("guardian_email"))),
+    R("accounts:resend_guardian", {}, POST,
+                          LOGIN, DONE,  NOPE,  NOPE,  NOPE,  NOPE,  NOPE,  NOPE,  NOPE,  NOPE,
+      probe=mails),
+    R("accounts:export_data", {}, GET,
+                          LOGIN, 200,   200,   200,   200,   200,   200,   200,   200,   200,
+      check=own_export),
+    R("accounts:delete_account", {}, GET,
+                          LOGIN, 200,   200,   200,   200,   200,   200,   200,   200,   200),
+    R("accounts:delete_account", {}, POST,
+                          LOGIN, DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,
+      data={"password": PASSWORD}, probe=own_field("pk")),
+    R("accounts:password_change", {}, GET,
+                          LOGIN, 200,   200,   200,   200,   200,   200,   200,   200,   200),
+    R("accounts:password_change", {}, POST,
+                          LOGIN, DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,
+      data=NEW_PASSWORD, probe=own_field("password")),
+    R("accounts:password_reset", {}, GET,
+                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    R("accounts:password_reset", {}, POST,
+                          DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,
+      data={"email": "@owner_email"}, probe=mails),
+    R("accounts:password_reset_done", {}, GET,
+                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    R("accounts:password_reset_confirm", {"uidb64": "MQ", "token": "forged"}, GET,
+                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    R("accounts:password_reset_complete", {}, GET,
+                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+
+    # --- Guardians: the signed link is the key, whoever holds it ------------------------
+    #                     anon   minor  owner  other  jur_x  juror  mod    org    mod_x  org_x
+    R("accounts:guardian_consent", {"token": "@request_token"}, GET,
+                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    R("accounts:guardian_consent", {"token": "@request_token"}, POST,
+                          DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,
+      data={"decision": "give"},
+      probe=lambda w, u: GuardianConsent.objects.get(pk=w.obj["asking"].pk).status),
+    R("accounts:guardian_consent", {"token": "forged"}, POST,
+                          400,   400,   400,   400,   400,   400,   400,   400,   400,   400,
+      data={"decision": "give"},
+      probe=lambda w, u: list(GuardianConsent.objects.values_list("status"))),
+    R("accounts:guardian_manage", {"token": "@manage_token"}, GET,
+                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    # A request link is not a manage link (different signing salt).
+    R("accounts:guardian_manage", {"token": "@request_token"}, GET,
+                          400,   400,   400,   400,   400,   400,   400,   400,   400,   400),
+    R("accounts:guardian_withdraw", {"token": "@manage_token"}, POST,
+                          DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,
+      probe=lambda w, u: GuardianConsent.objects.get(pk=w.obj["agreed"].pk).status),
+    R("accounts:guardian_withdraw", {"token": "@request_token"}, POST,
+                          400,   400,   400,   400,   400,   400,   400,   400,   400,   400,
+      probe=lambda w, u: list(GuardianConsent.objects.values_list("status"))),
+    R("accounts:guardian_export", {"token": "@manage_token"}, GET,
+                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200,
+      check=export_of("consented_minor")),
+    R("accounts:guardian_export", {"token": "forged"}, GET,
+                          400,   400,   400,   400,   400,   400,   400,   400,   400,   400),
+    R("accounts:guardian_delete", {"token": "@manage_token"}, POST,
+                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200,
+      data={"confirm": "on"}, probe=exists(User, pk="@consented_minor")),
+    R("accounts:guardian_delete", {"token": "@request_token"}, POST,
+                          400,   400,   400,   400,   400,   400,   400,   400,   400,   400,
+      data={"confirm": "on"}, probe=lambda w, u: User.objects.count()),
+
+    # --- Accounts API -------------------------------------------------------------------
+    #                     anon   minor  owner  other  jur_x  juror  mod    org    mod_x  org_x
+    R("api-me", {}, GET,  403,   200,   200,   200,   200,   200,   200,   200,   200,   200),
+    R("api-me", {}, PATCH,
+                          403,   200,   200,   200,   200,   200,   200,   200,   200,   200,
+      data={"display_name": "Renamed"}, probe=own_field("display_name")),
+    R("api-me", {}, DELETE,
+                          403,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    R("api-me-export", {}, GET,
+                          403,   200,   200,   200,   200,   200,   200,   200,   200,   200,
+      check=own_export),
+    R("api-me-delete", {}, POST,
+                          403,   204,   204,   204,   204,   204,   204,   204,   204,   204,
+      data={"password": PASSWORD}, probe=own_field("pk")),
+    R("api-me-delete", {}, POST,
+                          403,   400,   400,   400,   400,   400,   400,   400,   400,   400,
+      data={"password": "wrong"}, probe=own_field("pk"), label="wrong password"),
+    # Sends the open request again: only the minor has one.
+    R("api-me-guardian", {}, POST,
+                          403,   200,   400,   400,   400,   400,   400,   400,   400,   400,
+      data={}, probe=mails),
+    R("api-auth-token", {}, POST,
+                          400,   400,   400,   400,   400,   400,   400,   400,   400,   400,
+      data={"email": "@owner_email", "password": "wrong"}),
+    R("api-auth-token", {}, DELETE,
+                          403,   204,   204,   204,   204,   204,   204,   204,   204,   204),
+]
+# fmt: on
