@@ -46,6 +46,12 @@ class ParticipantFactory(UserFactory):
     role = Role.PARTICIPANT
 
 
+class SeasonedParticipantFactory(ParticipantFactory):
+    """A participant whose confirmed account is a month old: their reports are trusted."""
+
+    date_joined = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+
+
 class JurorFactory(UserFactory):
     role = Role.JUROR
     birth_year = 1985

@@ -265,6 +265,8 @@ VOTING_RATE_PER_ADDRESS = env("VIDEOAWARDS_VOTE_RATE_PER_ADDRESS", default="600/
 # --- Moderation -----------------------------------------------------------------
 # Open reports (from different people) that hide a published entry until a moderator decides.
 MODERATION_REPORTS_TO_HIDE = env.int("VIDEOAWARDS_REPORTS_TO_HIDE", default=3)
+# A reporter's account counts as trusted once confirmed and this many days old.
+MODERATION_TRUSTED_ACCOUNT_DAYS = env.int("VIDEOAWARDS_TRUSTED_ACCOUNT_DAYS", default=7)
 # django-ratelimit rates for reports: per IP (a classroom shares one) and per account.
 MODERATION_REPORT_RATE_PER_IP = env("VIDEOAWARDS_REPORT_RATE_PER_IP", default="20/h")
 MODERATION_REPORT_RATE_PER_ACCOUNT = env("VIDEOAWARDS_REPORT_RATE_PER_ACCOUNT", default="10/h")

@@ -13,6 +13,7 @@ from tests.factories import (
     ModeratorFactory,
     OrganiserFactory,
     ParticipantFactory,
+    SeasonedParticipantFactory,
 )
 from tests.transcoding.factories import published_asset
 
@@ -30,9 +31,14 @@ def open_as(browser, live_server):
 
     contexts = []
 
-    def _open(user=None):
+    def _open(user=None, address=None):
+        # `address`: the visitor's address as the reverse proxy reports it (the test
+        # sets VIDEOAWARDS_TRUSTED_PROXY_COUNT), so people can be in different places.
         context = browser.new_context(
-            base_url=live_server.url, locale="en-GB", viewport={"width": 390, "height": 844}
+            base_url=live_server.url,
+            locale="en-GB",
+            viewport={"width": 390, "height": 844},
+            extra_http_headers={"X-Forwarded-For": address} if address else None,
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
@@ -89,6 +95,7 @@ def test_entry_is_approved_into_public_view_then_hidden_when_reports_reach_the_t
 ):
     # given
     settings.MODERATION_REPORTS_TO_HIDE = 3
+    settings.VIDEOAWARDS_TRUSTED_PROXY_COUNT = 1  # the live server is behind "a proxy"
     moderator = ModeratorFactory(provider_network=entry.challenge.provider_network)
     visitor = open_as(None)
     visitor.goto(entry.challenge.get_absolute_url())
@@ -108,9 +115,10 @@ def test_entry_is_approved_into_public_view_then_hidden_when_reports_reach_the_t
     visitor.get_by_role("link", name="Chladni figures with salt").click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Chladni figures with salt")
 
-    # when: three different people report it
-    for _ in range(3):
-        reporter = open_as(ParticipantFactory())
+    # when: three different people report it, with accounts some weeks old, from three
+    # networks (reports from one network, or from brand-new accounts, count as one)
+    for address in ("192.0.2.10", "198.51.100.20", "203.0.113.30"):
+        reporter = open_as(SeasonedParticipantFactory(), address=address)
         reporter.goto(entry.get_absolute_url())
         reporter.get_by_role("link", name="Report this video").click()
         reporter.get_by_label("Uses someone else's work without permission").check()

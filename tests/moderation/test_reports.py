@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import ModeratorFactory, ParticipantFactory
+from tests.factories import ModeratorFactory, ParticipantFactory, SeasonedParticipantFactory
 from videoawards.challenges.models import EntryState
 from videoawards.challenges.services import withdraw_entry
 from videoawards.core.models import AuditEvent
@@ -90,10 +90,16 @@ def test_entries_that_are_not_public_cannot_be_reported(make_entry, client, stat
     assert (response.status_code, Report.objects.count()) == (404, 0)
 
 
+# Three networks (RFC 5737 documentation blocks), one household or school each.
+ADDRESSES = ("192.0.2.10", "198.51.100.20", "203.0.113.30")
+
+
 def test_entry_is_hidden_when_the_third_person_reports_it(make_entry, client, client_for):
-    # given
+    # given: three people with confirmed accounts some weeks old, in three places
     entry = make_entry(state="approved")
-    reporters = [client_for(ParticipantFactory()) for _ in range(3)]
+    reporters = [
+        client_for(SeasonedParticipantFactory(), REMOTE_ADDR=address) for address in ADDRESSES
+    ]
     # when
     public_after = []
     for reporter in reporters:
@@ -107,7 +113,7 @@ def test_entry_is_hidden_when_the_third_person_reports_it(make_entry, client, cl
     assert (event.action, event.actor, event.data) == (
         "entry.hide_by_reports",
         None,
-        {"open_reports": 3, "threshold": 3},
+        {"open_reports": 3, "people": 3, "networks": 3, "threshold": 3},
     )
 
 
@@ -151,7 +157,7 @@ def test_creator_of_a_hidden_entry_is_told_why_it_is_gone(make_entry, creator, c
     # given
     entry = make_entry(state="approved")
     for _ in range(3):
-        services.report_entry(entry=entry, reason="spam", reporter=ParticipantFactory())
+        services.report_entry(entry=entry, reason="spam", reporter=SeasonedParticipantFactory())
     # when
     page = client_for(creator).get(entry.get_absolute_url()).content.decode()
     # then
@@ -161,7 +167,9 @@ def test_creator_of_a_hidden_entry_is_told_why_it_is_gone(make_entry, creator, c
 def _hidden_after_reports(make_entry):
     entry = make_entry(state="approved")
     for _ in range(3):
-        services.report_entry(entry=entry, reason="copyright", reporter=ParticipantFactory())
+        services.report_entry(
+            entry=entry, reason="copyright", reporter=SeasonedParticipantFactory()
+        )
     return entry
 
 

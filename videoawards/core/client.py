@@ -28,6 +28,16 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def network_of(address: str) -> str:
+    """The network an address is part of, for grouping abuse: its /24 (IPv4) or /48
+    (IPv6), about one household, school or small office; "" for no valid address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 48}", strict=False))
+
+
 @receiver(setting_changed)
 def _forget_cached_settings(*, setting: str, **kwargs) -> None:
     """Tests change settings; the networks cached from them go with the change."""

@@ -55,6 +55,14 @@ class Report(models.Model):
         related_name="+",
     )
     reporter_key = models.CharField(_("reporter key"), max_length=64, editable=False)
+    # Keyed hash of the reporter's network (core.client.network_of), never the address:
+    # reports from one network count as one person (moderation.weighing).
+    network_key = models.CharField(_("network key"), max_length=64, blank=True, editable=False)
+    trusted = models.BooleanField(
+        _("from a trusted account"),
+        default=False,
+        help_text=_("The reporter had a confirmed account older than a few days."),
+    )
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     decision = models.CharField(_("decision"), max_length=8, choices=ReportDecision, blank=True)
     decided_by = models.ForeignKey(

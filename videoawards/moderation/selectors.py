@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_organiser_for, is_platform_organiser
-from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Entry, EntryState
+from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Entry, EntryState, Phase
 from videoawards.challenges.selectors import entries_with_creators
 from videoawards.core.scope import is_platform_wide
 
 from .models import AuditEvent, Report
+from .weighing import network_labels, weigh
 
 
 def _moderated_by(user: User) -> Q:
@@ -62,12 +65,35 @@ def reported_entries(*, user: User) -> QuerySet[Entry]:
         .prefetch_related(
             Prefetch(
                 "reports",
-                queryset=Report.objects.filter(decided_at__isnull=True).order_by("created_at"),
+                queryset=Report.objects.filter(decided_at__isnull=True)
+                .select_related("reporter")
+                .order_by("created_at"),
                 to_attr="open_reports",
             )
         )
         .order_by("first_reported_at", "pk")
     )
+
+
+def reported_queue(*, user: User) -> list[Any]:
+    """reported_entries for the moderators' page, weighed (moderation.weighing): each entry
+    has `report_weight`, `urgent` (enough people reported it during its public vote, so it
+    stays public until a moderator decides) and, on each open report, `network_label` and
+    the reporter's account facts. Urgent entries come first."""
+    # Entries carry what the page shows as attributes (Any: Django adds them at run time).
+    entries: list[Any] = list(reported_entries(user=user).select_related("challenge"))
+    threshold = settings.MODERATION_REPORTS_TO_HIDE
+    for entry in entries:
+        entry.report_weight = weigh(entry.open_reports)
+        entry.urgent = (
+            entry.hidden_at is None
+            and entry.report_weight.people >= threshold
+            and entry.challenge.phase() == Phase.PUBLIC_VOTING
+        )
+        labels = network_labels(entry.open_reports)
+        for report, label in zip(entry.open_reports, labels, strict=True):
+            report.network_label = label
+    return sorted(entries, key=lambda item: not item.urgent)
 
 
 def hidden_entries(*, user: User) -> QuerySet[Entry]:

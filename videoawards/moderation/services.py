@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -18,11 +19,13 @@ from django.utils.translation import gettext as _
 from videoawards.accounts.models import User
 from videoawards.accounts.permissions import is_moderator_for
 from videoawards.challenges import services as entry_services
-from videoawards.challenges.models import Entry, EntryState
+from videoawards.challenges.models import Entry, EntryState, Phase
 from videoawards.core import audit
 from videoawards.core.audit import record
+from videoawards.core.client import network_of
 
 from .models import REPORT_DETAILS_MAX_LENGTH, Report, ReportDecision, ReportReason
+from .weighing import weigh
 
 
 class Action:
@@ -31,6 +34,7 @@ class Action:
     APPROVE = "entry.approve"
     REJECT = "entry.reject"
     HIDE_BY_REPORTS = "entry.hide_by_reports"
+    URGENT_BY_REPORTS = "entry.urgent_by_reports"
     KEEP = "entry.keep"
     HIDE = "entry.hide"
     REMOVE = "entry.remove"
@@ -89,6 +93,24 @@ def reporter_key(*, user: User | AnonymousUser, ip_address: str | None) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), who.encode(), hashlib.sha256).hexdigest()
 
 
+def network_key(ip_address: str | None) -> str:
+    """The reporter's network, keyed and hashed like reporter_key ("" when unknown)."""
+    network = network_of(ip_address or "")
+    if not network:
+        return ""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"net:{network}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def is_trusted_reporter(reporter: User | AnonymousUser) -> bool:
+    """A confirmed account older than MODERATION_TRUSTED_ACCOUNT_DAYS (moderation.weighing)."""
+    if not reporter.is_authenticated or not reporter.is_active:
+        return False
+    old_enough = timezone.now() - timedelta(days=settings.MODERATION_TRUSTED_ACCOUNT_DAYS)
+    return reporter.email_verified_at is not None and reporter.date_joined <= old_enough
+
+
 def _lock(entry: Entry) -> Entry:
     return Entry.objects.select_for_update().select_related("challenge").get(pk=entry.pk)
 
@@ -101,8 +123,10 @@ def report_entry(
     reporter: User | AnonymousUser,
     ip_address: str | None = None,
 ) -> Report:
-    """Report a published entry. Once MODERATION_REPORTS_TO_HIDE different people have
-    open reports on it, it is hidden from the public until a moderator decides."""
+    """Report a published entry. Once its open reports count as MODERATION_REPORTS_TO_HIDE
+    people (moderation.weighing: distinct, trusted people, one per network), it is hidden
+    from the public until a moderator decides; during its public vote it is not hidden
+    but goes to the top of the moderators' queue."""
     details = details.strip()
     if reason not in ReportReason.values:
         raise ValidationError({"reason": _("Pick a reason from the list.")}, code="invalid")
@@ -132,8 +156,10 @@ def report_entry(
                 details=details,
                 reporter=reporter if reporter.is_authenticated else None,
                 reporter_key=reporter_key(user=reporter, ip_address=ip_address),
+                network_key=network_key(ip_address),
+                trusted=is_trusted_reporter(reporter),
             )
-            _hide_when_threshold_reached(entry=entry)
+            _hide_when_threshold_reached(entry=entry, new=report)
     except IntegrityError as error:
         raise ValidationError(
             _("You have already reported this entry. A moderator will look at it soon."),
@@ -142,19 +168,29 @@ def report_entry(
     return report
 
 
-def _hide_when_threshold_reached(*, entry: Entry) -> None:
-    open_reports = entry.reports.filter(decided_at__isnull=True).count()
-    if entry.hidden_at is not None or open_reports < settings.MODERATION_REPORTS_TO_HIDE:
+def _hide_when_threshold_reached(*, entry: Entry, new: Report) -> None:
+    open_reports = list(entry.reports.filter(decided_at__isnull=True))
+    threshold = settings.MODERATION_REPORTS_TO_HIDE
+    weight = weigh(open_reports)
+    if entry.hidden_at is not None or weight.people < threshold:
+        return
+    data = {
+        "open_reports": weight.reports,
+        "people": weight.people,
+        "networks": weight.networks,
+        "threshold": threshold,
+    }
+    if entry.challenge.phase() == Phase.PUBLIC_VOTING:
+        # Reports alone never take an entry out of a running vote: a moderator decides,
+        # first thing (the queue puts it on top). Recorded once, when the count gets there.
+        before = weigh(report for report in open_reports if report.pk != new.pk)
+        if before.people < threshold:
+            record(actor=None, action=Action.URGENT_BY_REPORTS, target=entry, data=data)
         return
     entry.hidden_at = timezone.now()
     entry.hidden_reason = ""
     entry.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
-    record(
-        actor=None,
-        action=Action.HIDE_BY_REPORTS,
-        target=entry,
-        data={"open_reports": open_reports, "threshold": settings.MODERATION_REPORTS_TO_HIDE},
-    )
+    record(actor=None, action=Action.HIDE_BY_REPORTS, target=entry, data=data)
 
 
 @transaction.atomic

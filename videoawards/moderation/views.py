@@ -77,7 +77,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "waiting": Paginator(
                 selectors.entries_waiting(user=request.user), QUEUE_PAGE_SIZE
             ).get_page(request.GET.get("page")),
-            "reported": selectors.reported_entries(user=request.user),
+            "reported": selectors.reported_queue(user=request.user),
             "hidden": selectors.hidden_entries(user=request.user),
             "reject_form": RejectForm(),
             "decision_form": DecisionForm(),
