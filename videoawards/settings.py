@@ -217,6 +217,11 @@ MEDIA_ROOT = str(VAR_DIR / "media")
 
 # --- Platform limits ----------------------------------------------------------
 VIDEOAWARDS_MAX_UPLOAD_BYTES = env.int("VIDEOAWARDS_MAX_UPLOAD_BYTES", default=2 * 1024**3)
+# Per account (organisers and platform staff have none): uploads in progress at once, the
+# bytes they may reserve together, and the bytes of all the account's stored videos.
+VIDEOAWARDS_MAX_OPEN_UPLOADS = env.int("VIDEOAWARDS_MAX_OPEN_UPLOADS", default=3)
+VIDEOAWARDS_MAX_RESERVED_BYTES = env.int("VIDEOAWARDS_MAX_RESERVED_BYTES", default=4 * 1024**3)
+VIDEOAWARDS_MAX_STORED_BYTES = env.int("VIDEOAWARDS_MAX_STORED_BYTES", default=10 * 1024**3)
 VIDEOAWARDS_MAX_DURATION_SECONDS = env.int("VIDEOAWARDS_MAX_DURATION_SECONDS", default=600)
 # A team: creators plus pending invitations (Scratch studios and most youth awards stay small).
 VIDEOAWARDS_MAX_TEAM_SIZE = env.int("VIDEOAWARDS_MAX_TEAM_SIZE", default=6)

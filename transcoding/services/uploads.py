@@ -10,17 +10,21 @@ from datetime import timedelta
 from typing import cast
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from transcoding import storage
 from transcoding.models import MAX_PARTS, MediaAsset, UploadPart, UploadSession
 from transcoding.selectors import stale_open_uploads, stored_parts
 from transcoding.services.processing import queue_waiting_assets
 from transcoding.storage import StoredPart
+from videoawards.accounts.permissions import is_any_organiser
 
 MIB = 1024 * 1024
 _CONTENT_TYPE = re.compile(r"^video/[a-z0-9][a-z0-9.+-]{0,80}$")
@@ -61,6 +65,67 @@ def part_layout(size: int) -> tuple[int, int]:
     return part_size, math.ceil(size / part_size)
 
 
+def _is_exempt(owner) -> bool:
+    """Organisers and platform staff import and re-upload for others: no account quota."""
+    return bool(
+        getattr(owner, "is_superuser", False)
+        or getattr(owner, "is_platform_staff", False)
+        or is_any_organiser(owner)
+    )
+
+
+def check_quota(*, owner, size: int) -> None:
+    """Refuse an upload of `size` bytes that would take the account past its limits: open
+    uploads, bytes reserved by them, bytes stored in its videos (settings
+    VIDEOAWARDS_MAX_OPEN_UPLOADS, _MAX_RESERVED_BYTES, _MAX_STORED_BYTES). Call with the
+    owner's row locked, so two uploads started at once cannot both take the last room."""
+    if _is_exempt(owner):
+        return
+    open_now = UploadSession.objects.filter(
+        owner=owner, status=UploadSession.Status.OPEN, expires_at__gt=timezone.now()
+    ).aggregate(count=Count("pk"), reserved=Sum("size"))
+    if open_now["count"] >= settings.VIDEOAWARDS_MAX_OPEN_UPLOADS:
+        raise _reject(
+            "upload",
+            ngettext(
+                "You already have %(count)d upload in progress. Let it finish (or cancel it) "
+                "before you start another.",
+                "You already have %(count)d uploads in progress. Let one finish (or cancel "
+                "it) before you start another.",
+                open_now["count"],
+            )
+            % {"count": open_now["count"]},
+            "too_many_uploads",
+        )
+    reserved = open_now["reserved"] or 0
+    if reserved + size > settings.VIDEOAWARDS_MAX_RESERVED_BYTES:
+        raise _reject(
+            "size",
+            _(
+                "Your uploads in progress and this one together would be more than "
+                "%(limit)s. Let the others finish first."
+            )
+            % {"limit": filesizeformat(settings.VIDEOAWARDS_MAX_RESERVED_BYTES)},
+            "too_much_reserved",
+        )
+    stored = (
+        MediaAsset.objects.filter(owner=owner).aggregate(total=Sum("source_size"))["total"] or 0
+    )
+    if stored + reserved + size > settings.VIDEOAWARDS_MAX_STORED_BYTES:
+        raise _reject(
+            "size",
+            _(
+                "Your videos already take %(used)s of your %(limit)s. Delete a video you "
+                "no longer need, or ask an organiser for more room."
+            )
+            % {
+                "used": filesizeformat(stored),
+                "limit": filesizeformat(settings.VIDEOAWARDS_MAX_STORED_BYTES),
+            },
+            "quota",
+        )
+
+
 @transaction.atomic
 def create_upload(
     *,
@@ -87,6 +152,9 @@ def create_upload(
     part_size, part_count = part_layout(size)
     if part_count > MAX_PARTS:
         raise _reject("size", _("This video is too big to upload."), "too_many_parts")
+    # The owner's row serialises their uploads: the quota is checked and taken at once.
+    get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+    check_quota(owner=owner, size=size)
     upload_id = uuid.uuid4()
     key = f"uploads/{upload_id}/source"
     s3_upload_id = storage.store().start_multipart(key=key, content_type=content_type)
