@@ -143,6 +143,9 @@ class MediaAsset(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     # The version whose outputs are being played (the previous one during a re-transcode).
     ready_version = models.PositiveIntegerField(_("playable version"), null=True, blank=True)
+    # Signed inside every media URL handed out: bumping it (services.revoke_playback)
+    # stops every URL issued before, when the video must not be seen any more.
+    access_version = models.PositiveIntegerField(_("link version"), default=1)
     master_playlist_key = models.CharField(_("master playlist key"), max_length=255, blank=True)
     poster_key = models.CharField(_("poster key"), max_length=255, blank=True)
     thumbnail_key = models.CharField(_("thumbnail key"), max_length=255, blank=True)

@@ -87,3 +87,8 @@ def upload_state(*, session: UploadSession) -> UploadState:
 
 def stale_open_uploads(*, now) -> QuerySet[UploadSession]:
     return UploadSession.objects.filter(status=UploadSession.Status.OPEN, expires_at__lt=now)
+
+
+def access_version(*, asset_id) -> int | None:
+    """The asset's current link version (None when there is no such asset any more)."""
+    return MediaAsset.objects.filter(pk=asset_id).values_list("access_version", flat=True).first()

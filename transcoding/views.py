@@ -103,12 +103,14 @@ def _asset_relative(asset: MediaAsset, key: str) -> str:
 
 
 def _file_url(asset: MediaAsset, key: str) -> str:
-    return storage.store().playback_url(
-        key=key,
+    """A gateway URL for one segment, init section or caption file, signed with the
+    asset's link version: whatever the store, every URL handed out can be revoked (on S3
+    the gateway answers with a presigned URL of a minute)."""
+    return storage.gateway_path(
         asset_id=asset.pk,
         relative=_asset_relative(asset, key),
         expires=_url_lifetime(asset),
-        content_type=_content_type(key),
+        version=asset.access_version,
     )
 
 
@@ -203,15 +205,25 @@ def still_image(request: HttpRequest, asset_id: uuid.UUID, kind: str) -> HttpRes
 
 @require_GET
 def asset_file(request: HttpRequest, asset_id: uuid.UUID, path: str) -> HttpResponse:
-    """A segment, init section or caption file, authorised by its signed URL."""
+    """A segment, init section or caption file, authorised by its signed URL at the
+    asset's current link version (hiding, withdrawing, unpublishing, erasing the video or a
+    guardian's withdrawal void every URL issued before)."""
     relative = playlists.safe_relative(path)
-    if relative is None or not storage.check_file_signature(
-        asset_id=asset_id, relative=relative, signature=request.GET.get("sig", "")
+    version = selectors.access_version(asset_id=asset_id)
+    if (
+        relative is None
+        or version is None
+        or not storage.check_file_signature(
+            asset_id=asset_id,
+            relative=relative,
+            signature=request.GET.get("sig", ""),
+            version=version,
+        )
     ):
         raise Http404
     key = f"media/{asset_id}/{relative}"
     direct = storage.store().direct_url(
-        key, expires=settings.TRANSCODING_PLAYBACK_URL_SECONDS, content_type=_content_type(key)
+        key, expires=settings.TRANSCODING_DIRECT_URL_SECONDS, content_type=_content_type(key)
     )
     if direct:
         return HttpResponseRedirect(direct)

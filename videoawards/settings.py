@@ -246,6 +246,9 @@ TRANSCODING_STALE_SECONDS = 15 * 60
 # sweeper: its message was lost. Longer than a busy queue's wait; a duplicate is harmless.
 TRANSCODING_LOST_MESSAGE_SECONDS = env.int("TRANSCODING_LOST_MESSAGE_SECONDS", default=3600)
 TRANSCODING_PLAYBACK_URL_SECONDS = 3600
+# On S3 the gateway answers a segment with a presigned URL this short: a copied one
+# outlives a revocation (transcoding.services.revoke_playback) by this much at most.
+TRANSCODING_DIRECT_URL_SECONDS = 60
 # Where jobs keep temporary files (default: <system temp>/videoawards); needs room for a
 # source and its renditions. Folders of killed workers are removed when a worker starts.
 TRANSCODING_WORK_DIR = env("TRANSCODING_WORK_DIR", default="")

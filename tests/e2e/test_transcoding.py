@@ -164,7 +164,8 @@ def test_a_visitor_plays_a_processed_video_with_captions_on_the_entry_page(page,
         timeout=30_000,
     )
     assert video.evaluate("v => Boolean(v.hls) && v.videoWidth") == 640
-    assert segments and set(segments) <= {200, 206}
+    # (on S3 each segment is a 302 from the gateway to a presigned URL, then the bytes)
+    assert set(segments) & {200, 206} and set(segments) <= {200, 206, 302}
     page.wait_for_function(
         "() => { const t = document.querySelector('video[data-hls-player]').textTracks;"
         " return t.length > 0 && t[0].mode === 'showing' && t[0].cues && t[0].cues.length > 0; }",

@@ -189,12 +189,11 @@ def _build_world() -> World:
     part_url = media_selectors.upload_state(session=u_owner).part_urls[1]
     part_sig = part_url.split("sig=", 1)[1]
     segment_key = f"{a_draft.output_prefix()}360p/seg_00000.m4s"
-    segment_url = storage.playback_url(
-        key=segment_key,
+    segment_url = storage.gateway_path(
         asset_id=a_draft.pk,
         relative=segment_key.removeprefix(f"media/{a_draft.pk}/"),
         expires=600,
-        content_type="video/iso.segment",
+        version=a_draft.access_version,
     )
     variant = a_pub.renditions.get(name="360p").playlist_key.removeprefix(f"media/{a_pub.pk}/")
 

@@ -34,6 +34,9 @@ def _fetch(client, url: str, **headers) -> tuple[int, bytes, dict]:
         return response.status_code, response.content, dict(response.headers)
     django_headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
     response = client.get(url, **django_headers)
+    if response.status_code == 302 and response["Location"].startswith("http"):
+        # On S3 the gateway sends the browser on to a short presigned URL, as hls.js follows.
+        return _fetch(client, response["Location"], **headers)
     return response.status_code, b"".join(response), dict(response.items())
 
 
@@ -156,11 +159,11 @@ def test_segments_are_served_with_range_support(
     asset, participant_client, range_header, status, body, content_range
 ):
     # given
-    url = storage.playback_url(
-        key=f"media/{asset.pk}/v1/360p/seg_00000.m4s",
+    url = storage.gateway_path(
         asset_id=asset.pk,
         relative="v1/360p/seg_00000.m4s",
         expires=60,
+        version=asset.access_version,
     )
     # when
     got_status, got_body, headers = _fetch(participant_client, url, Range=range_header)
@@ -171,11 +174,11 @@ def test_segments_are_served_with_range_support(
 @local_only
 def test_a_whole_segment_is_served_without_range(asset, client):
     # given
-    url = storage.playback_url(
-        key=f"media/{asset.pk}/v1/360p/seg_00000.m4s",
+    url = storage.gateway_path(
         asset_id=asset.pk,
         relative="v1/360p/seg_00000.m4s",
         expires=60,
+        version=asset.access_version,
     )
     # when
     status, body, headers = _fetch(client, url)

@@ -12,6 +12,7 @@ from transcoding.services.processing import (
     remove_orphaned_work_dirs,
     retranscode_asset,
     retranscode_assets,
+    revoke_playback,
     sweep_stale_assets,
 )
 from transcoding.services.uploads import (
@@ -41,6 +42,7 @@ __all__ = [
     "remove_orphaned_work_dirs",
     "retranscode_asset",
     "retranscode_assets",
+    "revoke_playback",
     "store_local_part",
     "sweep_stale_assets",
 ]

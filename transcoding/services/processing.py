@@ -433,3 +433,13 @@ def sweep_stale_assets() -> int:
     for owner_id in list(waiting_owners):
         queue_waiting_assets(owner_id=owner_id)
     return len(stale) + len(lost)
+
+
+def revoke_playback(*, asset_ids) -> int:
+    """Void every media URL handed out for these assets: the video must not be seen any
+    more by those who had the page open (hidden, withdrawn, unpublished, a guardian said
+    no). Pages opened from now on get new URLs if the viewer may still play it."""
+    ids = [asset_id for asset_id in asset_ids if asset_id]
+    if not ids:
+        return 0
+    return MediaAsset.objects.filter(pk__in=ids).update(access_version=F("access_version") + 1)

@@ -24,7 +24,7 @@ from transcoding.storage.base import (
     StoredPart,
     normalize_etag,
 )
-from transcoding.storage.local import LocalStore, check_file_signature
+from transcoding.storage.local import LocalStore, check_file_signature, gateway_path
 from transcoding.storage.s3 import S3Store
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "configure_cors",
     "delete",
     "delete_prefix",
+    "gateway_path",
     "is_s3",
     "list_keys",
     "normalize_etag",
@@ -112,15 +113,6 @@ def save_bytes(key: str, content: bytes, *, content_type: str) -> None:
 def upload(source: Path, key: str, *, content_type: str, cache_control: str) -> None:
     """Store a local file at key, replacing what was there, with its HTTP headers."""
     store().upload(source, key, content_type=content_type, cache_control=cache_control)
-
-
-def playback_url(
-    *, key: str, asset_id: uuid.UUID, relative: str, expires: int, content_type: str = ""
-) -> str:
-    """A URL the browser can fetch key from: presigned on S3, a signed gateway URL locally."""
-    return store().playback_url(
-        key=key, asset_id=asset_id, relative=relative, expires=expires, content_type=content_type
-    )
 
 
 def configure_cors(*, origins: list[str]) -> bool | None:

@@ -88,9 +88,6 @@ class MediaStore(Protocol):
     def delete_prefix(self, prefix: str) -> None: ...
 
     # --- Browsers ---
-    def playback_url(
-        self, *, key: str, asset_id: uuid.UUID, relative: str, expires: int, content_type: str = ""
-    ) -> str: ...
     def direct_url(self, key: str, *, expires: int, content_type: str = "") -> str | None:
         """A URL the browser fetches key from without Django; None when Django serves it."""
         ...

@@ -30,12 +30,23 @@ from transcoding.storage.base import (
 _SIGNING_SALT = "transcoding.storage.url"
 
 
-def check_file_signature(*, asset_id: uuid.UUID, relative: str, signature: str) -> bool:
-    """Whether signature is a live gateway signature for this file of the asset."""
+def gateway_path(*, asset_id: uuid.UUID, relative: str, expires: int, version: int = 1) -> str:
+    """A signed URL of the playback gateway for one file of the asset. The lifetime and
+    the asset's link version travel inside the signed value: the view enforces both."""
+    signer = TimestampSigner(salt=_SIGNING_SALT)
+    path = reverse("transcoding:asset-file", kwargs={"asset_id": asset_id, "path": relative})
+    return f"{path}?sig={signer.sign(f'file:{asset_id}:{version}:{relative}:{expires}')}"
+
+
+def check_file_signature(
+    *, asset_id: uuid.UUID, relative: str, signature: str, version: int = 1
+) -> bool:
+    """Whether signature is a live gateway signature for this file of the asset at its
+    current link version (a bumped version voids every URL signed before)."""
     signer = TimestampSigner(salt=_SIGNING_SALT)
     try:
         value = signer.unsign(signature)
-        prefix = f"file:{asset_id}:{relative}:"
+        prefix = f"file:{asset_id}:{version}:{relative}:"
         if not value.startswith(prefix):
             return False
         signer.unsign(signature, max_age=int(value[len(prefix) :]))
@@ -241,15 +252,6 @@ class LocalStore:
                     folder.rmdir()
 
     # --- Browsers ---
-
-    def playback_url(
-        self, *, key: str, asset_id: uuid.UUID, relative: str, expires: int, content_type: str = ""
-    ) -> str:
-        """A signed URL of the playback gateway, which streams the file."""
-        signer = TimestampSigner(salt=_SIGNING_SALT)
-        path = reverse("transcoding:asset-file", kwargs={"asset_id": asset_id, "path": relative})
-        # The lifetime travels inside the signed value: the view enforces it.
-        return f"{path}?sig={signer.sign(f'file:{asset_id}:{relative}:{expires}')}"
 
     def direct_url(self, key: str, *, expires: int, content_type: str = "") -> str | None:
         return None

@@ -228,11 +228,6 @@ class S3Store:
 
     # --- Browsers ---
 
-    def playback_url(
-        self, *, key: str, asset_id: uuid.UUID, relative: str, expires: int, content_type: str = ""
-    ) -> str:
-        return self._presigned_get(key, expires=expires, content_type=content_type)
-
     def direct_url(self, key: str, *, expires: int, content_type: str = "") -> str | None:
         return self._presigned_get(key, expires=expires, content_type=content_type)
 

@@ -67,6 +67,12 @@ class ChallengeAdmin(OrganiserAdminMixin, admin.ModelAdmin):
     ]
     actions = ["retranscode_videos"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_published" in form.changed_data and not obj.is_published:
+            # Unpublished: the video links already handed out stop working too.
+            services.revoke_challenge_media(obj)
+
     @admin.action(
         description=_("Re-transcode every video of these challenges (after a ladder change)")
     )

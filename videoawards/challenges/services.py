@@ -26,6 +26,7 @@ from videoawards.core.scope import scope_queryset
 from . import phases
 from .models import (
     ENTRY_TRANSITIONS,
+    PUBLIC_ENTRY_STATES,
     Award,
     Category,
     Challenge,
@@ -444,6 +445,22 @@ def _check_creators_may_take_part(entry: Entry) -> None:
         )
 
 
+def revoke_entry_media(entries) -> int:
+    """Void the media URLs handed out for these entries' videos (see
+    transcoding.services.revoke_playback): call when they stop being public."""
+    ids = [
+        entry.media_asset_id
+        for entry in entries
+        if getattr(entry, "media_asset_id", None) is not None
+    ]
+    return media_services.revoke_playback(asset_ids=ids)
+
+
+def revoke_challenge_media(challenge: Challenge) -> int:
+    """The same for every entry of a challenge that is no longer published."""
+    return revoke_entry_media(Entry.objects.filter(challenge=challenge).only("media_asset_id"))
+
+
 @transaction.atomic
 def transition_entry(*, entry: Entry, to_state: str, by: User, reason: str = "") -> Entry:
     """Move an entry to another state, if ENTRY_TRANSITIONS allows it and `by` may do it.
@@ -486,6 +503,8 @@ def transition_entry(*, entry: Entry, to_state: str, by: User, reason: str = "")
             "updated_at",
         ]
     )
+    if from_state in PUBLIC_ENTRY_STATES and to_state not in PUBLIC_ENTRY_STATES:
+        revoke_entry_media([entry])
     entry_state_changed.send(
         sender=Entry, entry=entry, from_state=from_state, to_state=to_state, by=by, reason=reason
     )

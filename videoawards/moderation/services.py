@@ -190,6 +190,7 @@ def _hide_when_threshold_reached(*, entry: Entry, new: Report) -> None:
     entry.hidden_at = timezone.now()
     entry.hidden_reason = ""
     entry.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
+    entry_services.revoke_entry_media([entry])
     record(actor=None, action=Action.HIDE_BY_REPORTS, target=entry, data=data)
 
 
@@ -232,6 +233,7 @@ def decide_reports(
         else:
             entry.hidden_at = entry.hidden_at or timezone.now()
             entry.hidden_reason = reason
+            entry_services.revoke_entry_media([entry])
         entry.save(update_fields=["hidden_at", "hidden_reason", "updated_at"])
     closed = Report.objects.filter(entry=entry, decided_at__isnull=True).update(
         decision=decision, decided_by=by, decided_at=timezone.now()
