@@ -8,25 +8,20 @@ answers it with a presigned URL of a minute (302), locally with the bytes (200).
 from __future__ import annotations
 
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
-from django.contrib import admin
-from django.test import RequestFactory
 from django.utils import timezone
 
+from tests import leaving
 from tests.factories import (
     ChallengeFactory,
     EntryFactory,
     ModeratorFactory,
-    OrganiserFactory,
     ParticipantFactory,
 )
 from tests.transcoding.factories import published_asset
 from videoawards.accounts import consent as consent_services
 from videoawards.accounts.models import GuardianConsent
-from videoawards.challenges import services as challenge_services
-from videoawards.challenges.models import Challenge
 from videoawards.moderation import services as moderation
 from videoawards.privacy import erasure
 
@@ -45,32 +40,6 @@ def _segment_url(client, entry) -> str:
     assert master.status_code == 200
     media = client.get(_uris(master.content.decode())[0])
     return _uris(media.content.decode())[0]
-
-
-def _hide(entry):
-    moderation.decide_reports(
-        entry=entry, by=ModeratorFactory(), decision="hide", reason="Shows a phone number"
-    )
-
-
-def _remove(entry):
-    moderation.decide_reports(
-        entry=entry, by=ModeratorFactory(), decision="remove", reason="Not their own music"
-    )
-
-
-def _withdraw(entry):
-    challenge_services.withdraw_entry(entry=entry, by=entry.creators.first())
-
-
-def _unpublish(entry):
-    """A platform superuser unpublishes the challenge in the admin."""
-    challenge = Challenge.objects.get(pk=entry.challenge_id)
-    challenge.is_published = False
-    request = RequestFactory().post("/")
-    request.user = OrganiserFactory(is_superuser=True)
-    form = SimpleNamespace(changed_data=["is_published"])
-    admin.site._registry[Challenge].save_model(request, challenge, form, change=True)
 
 
 def _erase(entry):
@@ -102,10 +71,17 @@ def _entry(*, minor: bool = False):
     )
 
 
-EVENTS = [_hide, _remove, _withdraw, _unpublish, _erase, _guardian_withdraws]
+EVENTS = [
+    leaving.hide,
+    leaving.remove,
+    leaving.withdraw,
+    leaving.unpublish,
+    _erase,
+    _guardian_withdraws,
+]
 
 
-@pytest.mark.parametrize("event", EVENTS, ids=[e.__name__.strip("_") for e in EVENTS])
+@pytest.mark.parametrize("event", EVENTS, ids=[event.__name__.strip("_") for event in EVENTS])
 def test_a_segment_url_issued_a_second_before_stops_working(client, event):
     # given: a visitor is watching a public video
     entry = _entry(minor=event is _guardian_withdraws)

@@ -9,10 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CategoryFactory, ModeratorFactory, ParticipantFactory
+from tests import leaving
+from tests.factories import CategoryFactory, ParticipantFactory
 from tests.voting.factories import RoundFactory, VotePolicyFactory
-from videoawards.challenges import services as challenge_services
-from videoawards.moderation import services as moderation
 from voting import selectors, services, tasks
 from voting.models import Ballot, Round, RoundEntry, Vote, VoteFlag, VotePolicy
 from voting.services.votes import EntryNotVotable, flagged_votes
@@ -384,29 +383,10 @@ def test_vote_page_speaks_in_the_right_tense(client, judging_challenge):
     assert selectors.voting_state(challenge=judging_challenge) == "after"
 
 
-def _hide(entry):
-    moderation.decide_reports(
-        entry=entry, by=ModeratorFactory(), decision="hide", reason="Shows a phone number"
-    )
-
-
-def _remove(entry):
-    moderation.decide_reports(
-        entry=entry, by=ModeratorFactory(), decision="remove", reason="Not the creators' own"
-    )
-
-
-def _withdraw(entry):
-    challenge_services.withdraw_entry(entry=entry, by=entry.creators.get())
-
-
-def _unpublish(entry):
-    entry.challenge.is_published = False
-    entry.challenge.save(update_fields=["is_published"])
-
-
 @pytest.mark.parametrize("kind", [VotePolicy.Kind.PER_ENTRY, VotePolicy.Kind.PER_CHALLENGE])
-@pytest.mark.parametrize("event", [_hide, _remove, _withdraw, _unpublish])
+@pytest.mark.parametrize(
+    "event", [leaving.hide, leaving.remove, leaving.withdraw, leaving.unpublish]
+)
 def test_the_vote_path_sees_at_once_that_an_entry_left_the_vote(voter, entries, event, kind):
     # given: this process has just cached the entry as votable
     entry = entries[0]
