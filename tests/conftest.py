@@ -111,6 +111,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
 
 
 @pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """A request in another language (Accept-Language: de) leaves Django's locale
+    middleware's choice active in the thread; the next test starts in the site's."""
+    yield
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_vote_facts():
     """The vote path caches entry facts per process by entry id; ids come back after a
     test's rollback, so every test starts and ends with an empty cache."""
