@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from tests.factories import ParticipantFactory
+from tests.factories import SeasonedParticipantFactory
 from videoawards.core.models import AuditEvent
 from videoawards.moderation import services
 from videoawards.moderation.models import Report
@@ -27,21 +27,27 @@ def test_simultaneous_reports_past_the_threshold_hide_the_entry_once(make_entry,
     # given
     settings.MODERATION_REPORTS_TO_HIDE = 3
     entry = make_entry(state="approved")
-    reporters = [ParticipantFactory() for _ in range(6)]
+    # six trusted people (confirmed accounts a month old), each in another network
+    reporters = [SeasonedParticipantFactory() for _ in range(6)]
     start = threading.Barrier(len(reporters))
     errors: list[BaseException] = []
 
     def report(reporter) -> None:
         try:
             start.wait()
-            services.report_entry(entry=entry, reason="spam", reporter=reporter)
+            services.report_entry(
+                entry=entry,
+                reason="spam",
+                reporter=reporter,
+                ip_address=f"198.51.{reporter.pk % 250}.7",
+            )
         except Exception as error:  # collected for the assertion below
             errors.append(error)
         finally:
             connections.close_all()
 
     # when
-    threads = [threading.Thread(target=report, args=(r,)) for r in reporters]
+    threads = [threading.Thread(target=report, args=(person,)) for person in reporters]
     for thread in threads:
         thread.start()
     for thread in threads:
