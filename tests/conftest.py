@@ -426,6 +426,9 @@ def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[Celer
         "EMAIL_URL": f"filemail:///{WORKER_MAIL_DIR}",
         "DJANGO_LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
+        # A killed job is presumed dead after 5 s without a beat (production: 30 s).
+        "TRANSCODING_HEARTBEAT_SECONDS": "1",
+        "TRANSCODING_STALE_SECONDS": "5",
     }
     if _s3_options() is not None:
         env["S3_BUCKET"] = _s3_options()["bucket_name"]

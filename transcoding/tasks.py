@@ -4,10 +4,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import Task, shared_task
 from celery.signals import worker_ready
+from django.conf import settings
+from django.db import DatabaseError, connection
 
 from transcoding import services
+
+logger = logging.getLogger(__name__)
 
 
 class _TranscodeTask(Task):
@@ -43,5 +49,16 @@ def sweep_stale_assets() -> int:
 
 
 @worker_ready.connect
-def _clean_up_after_killed_workers(**kwargs) -> None:
+def _recover_after_killed_workers(sender=None, **kwargs) -> None:
+    """A worker that starts removes the scratch folders of killed jobs and queues those jobs
+    again: now the ones whose heartbeat is already stale, and, a little after the stale
+    time, the ones killed just before it started."""
     services.remove_orphaned_work_dirs()
+    try:
+        services.sweep_stale_assets()
+    except DatabaseError:  # the database is not up yet; beat's sweep and the one below retry
+        logger.warning("worker start: could not sweep stale assets", exc_info=True)
+    finally:
+        connection.close()  # the main process keeps no connection for its pool to inherit
+    countdown = settings.TRANSCODING_STALE_SECONDS + 2 * settings.TRANSCODING_HEARTBEAT_SECONDS
+    sweep_stale_assets.apply_async(countdown=countdown)

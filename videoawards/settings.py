@@ -240,8 +240,11 @@ TRANSCODING_UPLOAD_CREATE_RATE = "30/h"
 TRANSCODING_MAX_DELIVERIES = 5
 # Fairness: at most this many of one owner's assets are queued or processing at once.
 TRANSCODING_MAX_QUEUED_PER_OWNER = 2
-# A processing asset with no sign of life for this long is queued again by the sweeper.
-TRANSCODING_STALE_SECONDS = 15 * 60
+# A running job's heartbeat (a thread of the job, whatever ffmpeg is doing) beats this often;
+# a processing asset with no beat for TRANSCODING_STALE_SECONDS is presumed dead and queued
+# again by the sweeper (every minute, and when a worker starts).
+TRANSCODING_HEARTBEAT_SECONDS = env.float("TRANSCODING_HEARTBEAT_SECONDS", default=5.0)
+TRANSCODING_STALE_SECONDS = env.int("TRANSCODING_STALE_SECONDS", default=30)
 # An asset queued this long ago that no worker has started is queued again by the
 # sweeper: its message was lost. Longer than a busy queue's wait; a duplicate is harmless.
 TRANSCODING_LOST_MESSAGE_SECONDS = env.int("TRANSCODING_LOST_MESSAGE_SECONDS", default=3600)
@@ -328,7 +331,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "transcoding-sweep-stale-assets": {
         "task": "transcoding.sweep_stale_assets",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
     # Phases on schedule move within a minute of their date; scheduled results come out.
     "challenges-follow-schedules": {

@@ -8,12 +8,12 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from transcoding.media import samples
+from transcoding.media import samples, sandbox
 
 
 def ffmpeg(*args: str) -> None:
     subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args],
+        [sandbox.binary("ffmpeg"), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args],
         check=True,
         timeout=120,
     )

@@ -7,7 +7,6 @@ import dataclasses
 import itertools
 import os
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -33,7 +32,10 @@ SOURCE_METADATA = {
 
 def _encoders() -> str:
     return subprocess.run(
-        ["ffmpeg", "-hide_banner", "-encoders"], capture_output=True, text=True, check=True
+        [sandbox.binary("ffmpeg"), "-hide_banner", "-encoders"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 
@@ -421,7 +423,7 @@ def test_a_transcode_past_its_wall_clock_limit_is_worth_another_try(hd_clip, tmp
 
 def _endless_ffmpeg(marker: str) -> list[str]:
     return [
-        shutil.which("ffmpeg"), "-nostdin", "-loglevel", "error", "-f", "lavfi",
+        sandbox.binary("ffmpeg"), "-nostdin", "-loglevel", "error", "-f", "lavfi",
         "-i", f"testsrc2=size={marker}", "-c:v", "libx264", "-preset", "ultrafast",
         "-f", "null", "-",
     ]  # fmt: skip

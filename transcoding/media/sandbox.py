@@ -16,6 +16,7 @@ import resource
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -79,12 +80,37 @@ def setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default) if settings.configured else default
 
 
+def static_build_folder() -> Path:
+    """Where `scripts/dev.py` installs the static ffmpeg from PyPI when none is on PATH:
+    inside the virtualenv this Python runs from (VIDEOAWARDS_FFMPEG_STATIC_DIR elsewhere)."""
+    configured = os.environ.get("VIDEOAWARDS_FFMPEG_STATIC_DIR")
+    return Path(configured) if configured else Path(sys.prefix) / "ffmpeg-static"
+
+
+def _static_build(name: str) -> str | None:
+    exe = ".exe" if os.name == "nt" else ""
+    for found in sorted(static_build_folder().glob(f"**/{name}{exe}")):
+        if found.is_file() and os.access(found, os.X_OK):
+            return str(found)
+    return None
+
+
 def binary(name: str) -> str:
-    """Path of ffmpeg or ffprobe: VIDEOAWARDS_FFMPEG/VIDEOAWARDS_FFPROBE, else PATH's."""
-    configured = setting(f"VIDEOAWARDS_{name.upper()}", "")
-    found = configured or shutil.which(name)
+    """Path of ffmpeg or ffprobe, found the same way by every process (the web server, a
+    worker started by hand, manage.py, pytest): VIDEOAWARDS_FFMPEG/VIDEOAWARDS_FFPROBE,
+    else the one on PATH, else the static build `scripts/dev.py` installed in the venv."""
+    found = (
+        setting(f"VIDEOAWARDS_{name.upper()}", "")
+        or os.environ.get(f"VIDEOAWARDS_{name.upper()}")
+        or shutil.which(name)
+        or _static_build(name)
+    )
     if not found:
-        raise MediaProcessingError(f"{name} is not installed (set VIDEOAWARDS_{name.upper()})")
+        raise MediaProcessingError(
+            f"{name} is not installed: install ffmpeg (apt-get install ffmpeg), run "
+            f"`python3 scripts/dev.py test` once to put a static build into the venv, "
+            f"or set VIDEOAWARDS_{name.upper()}"
+        )
     return found
 
 

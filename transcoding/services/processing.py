@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -22,7 +23,7 @@ from typing import Any, cast
 from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -208,6 +209,41 @@ class ProgressWriter:
         self._rows.update(heartbeat_at=timezone.now(), **fields)
 
 
+class Heartbeat:
+    """Beats from a thread while a job runs, whatever the job is doing (a long download, a
+    probe, an encode that prints nothing): a heartbeat that stops means the worker died.
+
+    It writes through the claim, so a job fenced out by a newer delivery stops beating.
+    """
+
+    def __init__(self, asset: MediaAsset, task_id: str) -> None:
+        self._rows = _claimed(asset, task_id)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{asset.pk}", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        # Inside a transaction (a job run inline by a test) no other process could see a
+        # beat, and the thread would wait on the row lock this thread holds.
+        if not connection.in_atomic_block:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(settings.TRANSCODING_HEARTBEAT_SECONDS):
+                try:
+                    self._rows.update(heartbeat_at=timezone.now())
+                except DatabaseError:  # the next beat tries again; a gap only risks a duplicate
+                    logger.warning("heartbeat: could not write", exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+
 def _media() -> Any:
     """The ffmpeg package, imported lazily so the web process never needs it."""
     # Lazy on purpose (PLC0415): ffmpeg-python loads only in processes that transcode.
@@ -334,9 +370,12 @@ def process_asset(*, asset_id: uuid.UUID, task_id: str | None = None) -> MediaAs
     heartbeat = ProgressWriter(asset, task_id)
     max_duration = asset.max_duration_s or settings.VIDEOAWARDS_MAX_DURATION_SECONDS
     try:
-        with tempfile.TemporaryDirectory(
-            prefix=f"asset-{asset.pk}-pid{os.getpid()}-", dir=work_root()
-        ) as work:
+        with (
+            Heartbeat(asset, task_id),
+            tempfile.TemporaryDirectory(
+                prefix=f"asset-{asset.pk}-pid{os.getpid()}-", dir=work_root()
+            ) as work,
+        ):
             source = Path(work) / "source"
             out_dir = Path(work) / "out"
             out_dir.mkdir()
@@ -397,8 +436,15 @@ def retranscode_asset(*, asset: MediaAsset) -> None:
 
 
 def sweep_stale_assets() -> int:
-    """Queue again the assets whose worker vanished or whose message was lost, and fill
-    free per-owner slots. Returns how many were queued again."""
+    """Queue again the assets whose worker vanished (its heartbeat stopped) or whose message
+    was lost, and fill free per-owner slots. Returns how many were queued again.
+
+    Beat runs it every minute, and every worker runs it when it starts and once more when
+    the heartbeats of the jobs killed just before have had time to go stale
+    (transcoding.tasks), so a killed job runs again within a minute of a worker being back,
+    on every broker: kombu's filesystem broker loses the message of a killed job, and
+    Redis returns it only after its visibility timeout.
+    """
     cutoff = timezone.now() - timedelta(seconds=settings.TRANSCODING_STALE_SECONDS)
     stale = list(
         MediaAsset.objects.filter(status=MediaAsset.Status.PROCESSING, heartbeat_at__lt=cutoff)
