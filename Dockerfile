@@ -4,10 +4,11 @@
 # virtualenv, the wheel installed into it (not editable), and the files that are not
 # Python packages (manage.py, templates/, locale/) in /app.
 
-ARG PYTHON_VERSION=3.11
+# Pinned to a patch release and Debian release (trixie: its ffmpeg); bump on purpose.
+ARG PYTHON_IMAGE=python:3.11.15-slim-trixie
 
 # --- builder -------------------------------------------------------------------------
-FROM python:${PYTHON_VERSION}-slim AS builder
+FROM ${PYTHON_IMAGE} AS builder
 
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -29,7 +30,7 @@ COPY voting voting
 RUN pip wheel --no-deps --wheel-dir /wheels .
 
 # --- final ---------------------------------------------------------------------------
-FROM python:${PYTHON_VERSION}-slim
+FROM ${PYTHON_IMAGE}
 
 # VIDEOAWARDS_BASE_DIR: templates/, locale/, staticfiles/ and var/ are in /app, not
 # beside the installed packages in site-packages.
@@ -56,10 +57,12 @@ COPY manage.py ./
 COPY templates templates
 COPY locale locale
 
-# Static files are part of the image (whitenoise serves them from STATIC_ROOT).
+# Static files are part of the image (whitenoise serves them from STATIC_ROOT), hashed
+# names and a manifest, as production settings (a database server, debug off) want them.
 # Dummy values: collectstatic connects to nothing.
 RUN DJANGO_DEBUG=false \
     DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
+    DATABASE_URL=postgres://collectstatic-only@127.0.0.1/none \
     CELERY_BROKER_URL=redis://collectstatic-only \
     python manage.py collectstatic --noinput \
     && python -m compileall -q /opt/venv/lib/python3*/site-packages/videoawards \

@@ -205,6 +205,10 @@ def command_run(options: argparse.Namespace) -> int:
     address = f"127.0.0.1:{options.port}"
     # Links in emails, calendars and badges point at the port this server listens on.
     env.setdefault("VIDEOAWARDS_SITE_URL", f"http://{address}")
+    if "DATABASE_URL" not in env:
+        # The embedded default on this machine: Django's debug pages (DEBUG is off unless
+        # DJANGO_DEBUG says otherwise; an environment that sets it wins).
+        env.setdefault("DJANGO_DEBUG", "true")
     run_checked(manage("migrate", "--noinput"), env=env)
     seeded = subprocess.run(
         [str(a) for a in manage("seed_demo")], cwd=ROOT, env=env, capture_output=True, text=True

@@ -418,6 +418,9 @@ def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[Celer
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "videoawards.settings",
+        # The same key as this process (tokens the worker signs verify here), whether it
+        # came from the environment or from the embedded default's var/secret_key.
+        "DJANGO_SECRET_KEY": django_settings.SECRET_KEY,
         "DATABASE_URL": _database_url(connections["default"].settings_dict),
         "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",

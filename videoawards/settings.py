@@ -1,10 +1,13 @@
 """Settings for videoawards, read from the environment.
 
 With no variable set this is the embedded default: SQLite, local-disk storage,
-a Celery broker on the filesystem, console email. Production sets DATABASE_URL,
-CELERY_BROKER_URL, STORAGE_BACKEND=s3 and friends (see README.md and .env.example).
+a Celery broker on the filesystem, console email, debug off, a secret key made once in
+var/secret_key. Production sets DATABASE_URL, DJANGO_SECRET_KEY, CELERY_BROKER_URL,
+STORAGE_BACKEND=s3 and friends (see README.md and .envs/.django.example).
 """
 
+import os
+import secrets
 from pathlib import Path
 
 import environ
@@ -23,11 +26,41 @@ if (BASE_DIR / ".env").is_file():
 # Runtime data of the embedded default (database, media, broker folders).
 VAR_DIR = Path(env("VIDEOAWARDS_VAR_DIR", default=str(BASE_DIR / "var")))
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-_DEV_SECRET = "django-insecure-embedded-default-only-never-use-in-production"  # noqa: S105 (refused below when DEBUG is off)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default=_DEV_SECRET)
-if not DEBUG and SECRET_KEY == _DEV_SECRET:
-    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is off.")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+_database = env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+# A developer's machine: the embedded default (an SQLite database, whether DATABASE_URL is
+# unset or names a file), or DJANGO_DEBUG=true said so. Anything else is a production
+# deployment: a database server and debug off, which gets a required secret key, the
+# HTTPS-only settings and hashed static files by default.
+_DEVELOPMENT = DEBUG or _database["ENGINE"] == "django.db.backends.sqlite3"
+
+
+def _local_secret_key(path: Path) -> str:
+    """The key of this machine's embedded default: made once, kept in VAR_DIR (mode 0600)."""
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(64))
+        try:
+            # Atomic and refuses to replace: processes starting together share one key.
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not _DEVELOPMENT:
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY: it is required when DATABASE_URL names a database"
+            " server and DJANGO_DEBUG is off (production)."
+        )
+    SECRET_KEY = _local_secret_key(VAR_DIR / "secret_key")
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -94,9 +127,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
+DATABASES = {"default": _database}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and immediate transactions let the web server and the worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -113,9 +144,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits) ----------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://videoawards")}
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Per-process counters are enough for one local web process; production uses Redis.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001", "django_ratelimit.E003"]
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -208,11 +240,16 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if _DEVELOPMENT
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
+# On a developer's machine whitenoise serves the static files from where they lie (no
+# collectstatic; runserver with DEBUG off serves none itself); production serves the
+# hashed copies that collectstatic wrote to STATIC_ROOT in the image.
+WHITENOISE_USE_FINDERS = _DEVELOPMENT
+WHITENOISE_AUTOREFRESH = _DEVELOPMENT
 MEDIA_ROOT = str(VAR_DIR / "media")
 
 # --- Platform limits ----------------------------------------------------------
@@ -315,6 +352,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One message at a time per process: transcodes are long and must not queue behind each other.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Time limits of every task that brings none of its own: the default queue's tasks (mail,
+# sweeps, schedules) take seconds, so a hung one (a mail server that stops answering) is
+# ended instead of holding a worker process for good. The soft limit raises
+# SoftTimeLimitExceeded in the task; the hard one kills its process. Transcodes carry
+# longer limits, scaled by the video's length, in each message
+# (transcoding.services.time_limits); accounts.erase_stored_media sets its own.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # CPU-heavy media work runs on its own queue and worker pool.
 CELERY_TASK_ROUTES = {"transcoding.transcode_*": {"queue": "transcode"}}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -390,14 +435,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Content-Security-Policy and Permissions-Policy: see videoawards/security.py.
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
+# The site is reached over HTTPS only (through the TLS proxy): on by default in production,
+# off on a developer's machine, where runserver speaks plain HTTP (and the test client too).
+VIDEOAWARDS_HTTPS = env.bool("VIDEOAWARDS_HTTPS", default=not _DEVELOPMENT)
+if VIDEOAWARDS_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # HSTS starts small, as cookiecutter-django's: raise it (31536000, a year) once the
+    # site works over HTTPS, since browsers then refuse plain HTTP for that long.
+    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60)
+    # Both bind every subdomain of the site's domain (preload: in browsers' built-in list,
+    # hard to leave), which an operator decides for the whole domain: opt-in.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+        "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False
+    )
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+    # The deploy check warns while they are off (security.W005, W021); off is the chosen
+    # default, so those two warnings are silenced only until the operator opts in.
+    if SECURE_HSTS_SECONDS and not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        SILENCED_SYSTEM_CHECKS += ["security.W005"]
+    if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS += ["security.W021"]
 
 LOGGING = {
     "version": 1,
@@ -406,3 +466,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Error reports (Sentry) ---------------------------------------------------------
+# Off unless SENTRY_DSN is set. Most users are minors: no personal data is sent (no user,
+# cookies, addresses or request bodies, no local variables of the failing frames).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk  # only when error reports are configured
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
