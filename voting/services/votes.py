@@ -35,6 +35,7 @@ from videoawards.challenges import phases
 from videoawards.challenges import services as challenge_services
 from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry, Phase
 from videoawards.challenges.selectors import public_entry_q
+from videoawards.core.client import network_of
 from voting import selectors
 from voting.models import Ballot, RoundEntry, Vote, VotePolicy
 from voting.services.forensics import (
@@ -170,19 +171,17 @@ def address_hash(address: str) -> str:
 
 
 def network_hash(address: str) -> str:
-    """A keyed hash of the address's network block, /24 for IPv4 and /48 for IPv6 (an
-    IPv4-mapped IPv6 address counts as IPv4): lets us count accounts per block, never
-    storing the block. Empty for no address or one that does not parse."""
+    """A keyed hash of the address's network block (core.client.network_of: /24 for IPv4,
+    /48 for IPv6; an IPv4-mapped IPv6 address counts as IPv4): lets us count accounts per
+    block, never storing the block. Empty for no address or one that does not parse."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return ""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    prefix = 24 if ip.version == 4 else 48
-    block = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
     key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"block:{block}".encode(), hashlib.sha256).hexdigest()[:16]
+    return hmac.new(key, f"block:{network_of(str(ip))}".encode(), hashlib.sha256).hexdigest()[:16]
 
 
 _INSERT_SQL = None
