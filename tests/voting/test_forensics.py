@@ -361,3 +361,22 @@ def test_bulk_invalidation_refuses_other_challenges_flags_and_other_people(
         services.invalidate_flags(challenge=challenge, flags=[flag], by=organiser, reason=" ")
     assert VoteInvalidation.objects.count() == 0
     assert Vote.objects.filter(invalidation__isnull=False).count() == 0
+
+
+def test_a_flag_of_an_older_kind_still_names_its_votes(challenge, entries, organiser):
+    # given: an open flag from before the forensics looked at blocks (one shared address)
+    for _ in range(3):
+        vote(fresh_account(NOW), [entries[0]], address="192.0.2.5", at=NOW)
+    vote(fresh_account(NOW), [entries[0]], address="192.0.2.6", at=NOW)
+    flag = VoteFlag.objects.create(
+        challenge=challenge,
+        kind=VoteFlag.Kind.SHARED_ADDRESS,
+        key=f"address:{address_hash('192.0.2.5')}",
+        vote_count=3,
+        detail="3 accounts voted from one address.",
+    )
+    # when
+    services.votes.resolve_flag(flag=flag, by=organiser, invalidate=True, reason="One machine")
+    # then
+    assert forensics.describe_flag(flag) == ["3 accounts voted from one address."]
+    assert Vote.objects.filter(invalidation__isnull=False).count() == 3
