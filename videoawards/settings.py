@@ -310,6 +310,28 @@ BADGES_ISSUER_EMAIL = env("VIDEOAWARDS_BADGES_ISSUER_EMAIL", default="badges@vid
 # because a school or a family shares one.
 VOTING_RATE_PER_ACCOUNT = env("VIDEOAWARDS_VOTE_RATE_PER_ACCOUNT", default="30/m")
 VOTING_RATE_PER_ADDRESS = env("VIDEOAWARDS_VOTE_RATE_PER_ADDRESS", default="600/m")
+# Vote forensics (voting/services/forensics.py): accounts that voted for exactly the same
+# small set of entries, per network block (/24, /48) and per address, score evidence:
+# young accounts count 2, a burst 1, a network that votes for nothing else 1.
+# Largest set of entries that counts as "a small set" voted for together.
+VOTE_FLAG_MAX_ENTRIES = env.int("VIDEOAWARDS_VOTE_FLAG_MAX_ENTRIES", default=3)
+# Accounts with one set in one block or address before that network is looked at.
+VOTE_FLAG_MIN_ACCOUNTS_PER_NETWORK = env.int(
+    "VIDEOAWARDS_VOTE_FLAG_MIN_ACCOUNTS_PER_NETWORK", default=8
+)
+# Accounts, over all networks whose evidence adds up, before a flag is raised.
+VOTE_FLAG_MIN_ACCOUNTS = env.int("VIDEOAWARDS_VOTE_FLAG_MIN_ACCOUNTS", default=20)
+# An account created, or its email confirmed, less than this before its vote is young.
+VOTE_FLAG_YOUNG_ACCOUNT_HOURS = env.int("VIDEOAWARDS_VOTE_FLAG_YOUNG_ACCOUNT_HOURS", default=72)
+# Share of a network's accounts (with that set) that must be young for the signal.
+VOTE_FLAG_YOUNG_PERCENT = env.int("VIDEOAWARDS_VOTE_FLAG_YOUNG_PERCENT", default=80)
+# A burst: this share of those accounts voting within this many minutes of each other.
+VOTE_FLAG_BURST_MINUTES = env.int("VIDEOAWARDS_VOTE_FLAG_BURST_MINUTES", default=30)
+VOTE_FLAG_BURST_PERCENT = env.int("VIDEOAWARDS_VOTE_FLAG_BURST_PERCENT", default=60)
+# Share of all the network's voters that voted for exactly that set ("nothing else").
+VOTE_FLAG_SAME_SET_PERCENT = env.int("VIDEOAWARDS_VOTE_FLAG_SAME_SET_PERCENT", default=80)
+# Evidence points a network needs (of 4) for its accounts to be flagged.
+VOTE_FLAG_SCORE = env.int("VIDEOAWARDS_VOTE_FLAG_SCORE", default=3)
 # --- Moderation -----------------------------------------------------------------
 # Open reports (from different people) that hide a published entry until a moderator decides.
 MODERATION_REPORTS_TO_HIDE = env.int("VIDEOAWARDS_REPORTS_TO_HIDE", default=3)

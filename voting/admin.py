@@ -88,11 +88,12 @@ class VoteAdmin(ReadOnlyAdmin):
         "voter",
         "created_at",
         "address_hash",
+        "network_hash",
         "invalidation",
     ]
     list_filter = ["challenge", ("invalidation", admin.EmptyFieldListFilter)]
     list_select_related = ["challenge", "entry", "voter", "invalidation"]
-    search_fields = ["voter__display_name", "entry__title", "address_hash"]
+    search_fields = ["voter__display_name", "entry__title", "address_hash", "network_hash"]
     actions = ["invalidate"]
 
     @admin.action(description=_("Don't count the selected votes (asks for a reason)"))

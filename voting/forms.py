@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from voting.models import Criterion
+from videoawards.challenges.models import Challenge
+from voting.models import Criterion, VoteFlag
 
 
 class ReviewForm(forms.Form):
@@ -43,6 +44,26 @@ class ReviewForm(forms.Form):
 
     def scores(self) -> dict[int, int | None]:
         return {c.pk: self.cleaned_data.get(f"criterion_{c.pk}") for c in self.criteria}
+
+
+class FlagsInvalidationForm(forms.Form):
+    """Several flags of one challenge, and one reason for not counting their votes."""
+
+    flags = forms.ModelMultipleChoiceField(
+        queryset=VoteFlag.objects.none(),
+        error_messages={"required": _("Choose the patterns whose votes should not count.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        error_messages={"required": _("Write down why, so others can follow your decision.")},
+    )
+
+    def __init__(self, *args, challenge: Challenge, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["flags"].queryset = challenge.vote_flags.filter(  # type: ignore[attr-defined]
+            resolved_at__isnull=True
+        )
 
 
 class ReasonForm(forms.Form):

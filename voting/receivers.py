@@ -14,7 +14,7 @@ from .models import JuryInvitation, Vote
 def keep_votes_without_the_voter(sender, *, user, **kwargs) -> None:
     """An erased account's votes keep counting, but no longer say who cast them or from
     where (the ballot counters go with the account)."""
-    Vote.objects.filter(voter=user).update(voter=None, address_hash="")
+    Vote.objects.filter(voter=user).update(voter=None, address_hash="", network_hash="")
 
 
 @receiver(account_erasing, dispatch_uid="voting.account_erasing.invitations")

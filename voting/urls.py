@@ -23,6 +23,11 @@ urlpatterns = [
         name="round_action",
     ),
     path("<slug:slug>/organise/flags/check/", views.check_flags, name="check_flags"),
+    path(
+        "<slug:slug>/organise/flags/invalidate/",
+        views.invalidate_flags,
+        name="invalidate_flags",
+    ),
     path("<slug:slug>/organise/flags/<int:flag_id>/", views.flag_detail, name="flag"),
     path(
         "<slug:slug>/organise/flags/<int:flag_id>/<str:action>/",

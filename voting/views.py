@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -20,11 +21,12 @@ from videoawards.core.client import client_address
 from voting import ratelimits, selectors, services
 from voting import tally as pure_tally
 from voting.certificates import certificate_pdf
-from voting.forms import ReasonForm, ReviewForm
+from voting.forms import FlagsInvalidationForm, ReasonForm, ReviewForm
 from voting.models import Assignment, ResultSnapshot, Round, VoteFlag
 from voting.selectors import AwardResult
 from voting.services import panels as panel_services
-from voting.services.votes import EntryNotVotable, flagged_votes, resolve_flag
+from voting.services.forensics import describe_flag, flagged_votes, resolve_flag
+from voting.services.votes import EntryNotVotable
 
 
 def _error_text(error: ValidationError | PermissionDenied) -> str:
@@ -334,12 +336,45 @@ def flag_action(request: HttpRequest, slug: str, flag_id: int, action: str) -> H
 
 
 @login_required
+@require_POST
+def invalidate_flags(request: HttpRequest, slug: str) -> HttpResponse:
+    """Several flags at once: none of their votes count, for one reason."""
+    challenge = _organised_challenge(request, slug)
+    form = FlagsInvalidationForm(request.POST, challenge=challenge)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+        return redirect("voting:organise", slug=slug)
+    done = services.invalidate_flags(
+        challenge=challenge,
+        flags=list(form.cleaned_data["flags"]),
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d vote no longer counts.", "%(count)d votes no longer count.", done.vote_count
+        )
+        % {"count": done.vote_count},
+    )
+    return redirect("voting:organise", slug=slug)
+
+
+@login_required
 def flag_detail(request: HttpRequest, slug: str, flag_id: int) -> HttpResponse:
     challenge = _organised_challenge(request, slug)
     flag = get_object_or_404(VoteFlag, pk=flag_id, challenge=challenge)
-    votes = flagged_votes(flag).select_related("voter", "entry").order_by("created_at")[:500]
+    votes = flagged_votes(flag).select_related("voter", "entry").order_by("created_at")
     return render(
-        request, "voting/flag.html", {"challenge": challenge, "flag": flag, "votes": votes}
+        request,
+        "voting/flag.html",
+        {
+            "challenge": challenge,
+            "flag": flag,
+            "evidence": describe_flag(flag),
+            "vote_total": votes.count(),
+            "votes": votes[:500],
+        },
     )
 
 

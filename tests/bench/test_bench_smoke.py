@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,38 @@ def test_quick_pipeline_benchmark_ends_with_one_json_line_of_figures():
     assert [isinstance(figures[key], float) and figures[key] > 0 for key in headline] == [True] * 4
     assert len(figures["worker_peak_rss_by_source"]) == 2
     assert figures["upload"]["asset_status"] == "uploaded"
+
+
+@pytest.mark.django_db
+def test_forensics_benchmark_scenario_flags_the_attacks_and_not_the_genuine_voters():
+    # given: the benchmark's election, small (300 genuine voters, the whole attacks and class)
+    from tests.bench import forensics
+
+    # when
+    figures = forensics.run(genuine=forensics.QUICK_GENUINE)
+    # then: detection quality on a seeded scenario (no timing is judged)
+    assert figures["attack_votes"] == 600
+    assert figures["attack_flagged_share"] >= forensics.GOALS["attack_flagged_share_min"]
+    assert figures["genuine_flagged_share"] <= forensics.GOALS["genuine_flagged_share_max"]
+    assert figures["by_group"]["school_class"]["flagged"] == 0
+    assert sorted(figures["by_group"]) == ["attack_fast", "attack_slow", "genuine", "school_class"]
+
+
+@pytest.mark.slow
+def test_quick_forensics_benchmark_ends_with_one_json_line_of_figures(tmp_path):
+    # when: on a fresh SQLite database of its own
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/bench.sqlite3"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.bench.forensics", "--quick", "--json"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    # then
+    assert result.returncode == 0, result.stderr[-4000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    expected = {"attack_flagged_share", "genuine_flagged_share", "by_group", "flags"}
+    assert expected <= set(figures)

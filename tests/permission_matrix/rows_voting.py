@@ -132,6 +132,16 @@ ROWS: list[Row] = [
       probe=lambda w, u: Round.objects.get(pk=w.obj["r_x"].pk).state),
     R("voting:check_flags", {"slug": "@c_vote"}, POST,
                           LOGIN, 403,   403,   403,   403,   403,   403,   GO,    403,   403),
+    # Several flags at once, one reason: the votes stop counting and the flags are resolved.
+    R("voting:invalidate_flags", {"slug": "@c_vote"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   DONE,  403,   403,
+      data={"flags": ["@flag"], "reason": "Bought votes"},
+      probe=lambda w, u: VoteFlag.objects.get(pk=w.obj["flag"].pk).resolved_at),
+    # Another challenge's flag, through this challenge's address: refused, nothing changes.
+    R("voting:invalidate_flags", {"slug": "@c_vote"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   403,   NOPE,  403,   403,
+      data={"flags": ["@flag_x"], "reason": "Bought votes"}, label="other challenge's flag",
+      probe=lambda w, u: VoteFlag.objects.get(pk=w.obj["flag_x"].pk).resolved_at),
     R("voting:flag", {"slug": "@c_vote", "flag_id": "@flag"}, GET,
                           LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   403),
     R("voting:flag_action", {"slug": "@c_vote", "flag_id": "@flag", "action": "dismiss"},

@@ -44,7 +44,7 @@ from voting.models import (
     Vote,
     VoteFlag,
 )
-from voting.services.votes import BUCKET, forget_cached_facts
+from voting.services.votes import forget_cached_facts
 
 # --- The world ------------------------------------------------------------------------
 
@@ -72,7 +72,7 @@ WORLD_OBJECTS = (
     "u_owner", "u_other",  # upload sessions
     "r_vote", "r_x", "a_juror", "a_peer", "a_x", "criterion",  # judging
     "p_vote", "m_peer", "invitation",  # c_vote's panel, the peer's seat, juror_x invited
-    "flag", "s_vote", "s_closed", "s_done", "award",  # votes and results
+    "flag", "flag_x", "s_vote", "s_closed", "s_done", "award",  # votes and results
     "f_win",  # the homepage feature of c_done's winner
     "w", "w_started", "r_owner", "r_started",  # workshops (by slug), registrations
     "badge", "pf_public", "pf_child", "pf_owner",  # badges, portfolios (by public id)
@@ -230,13 +230,16 @@ def _build_world() -> World:
 
     # Votes, a flag, a snapshot under review, and c_done's published results.
     voting_services.cast_vote(voter=owner, entry_id=e_alumna_pub.pk)
-    bucket = int(now.timestamp() // BUCKET.total_seconds())
     flag = VoteFlag.objects.create(
         challenge=c_vote,
-        kind=VoteFlag.Kind.ENTRY_SPIKE,
-        key=f"spike:{e_alumna_pub.pk}:{bucket}",
+        kind=VoteFlag.Kind.COORDINATED,
+        key=f"set:{e_alumna_pub.pk}",
         entry=e_alumna_pub,
-        vote_count=9,
+        vote_count=1,
+    )
+    flag.votes.set(Vote.objects.filter(entry=e_alumna_pub))
+    flag_x = VoteFlag.objects.create(
+        challenge=c_x, kind=VoteFlag.Kind.COORDINATED, key=f"set:{e_x.pk}", entry=e_x
     )
     s_vote = voting_services.compute_results(challenge=c_vote, by=org)
     s_closed = voting_services.compute_results(challenge=c_closed, by=org)

@@ -95,6 +95,9 @@ class Vote(models.Model):
     scope = models.BigIntegerField(default=0)
     # A keyed hash of the address (never the address itself), to spot many accounts on one.
     address_hash = models.CharField(max_length=16, blank=True)
+    # A keyed hash of its network block (/24 for IPv4, /48 for IPv6), to spot many
+    # accounts spread over the addresses of one block.
+    network_hash = models.CharField(max_length=16, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     invalidation = models.ForeignKey(
         VoteInvalidation,
@@ -150,9 +153,14 @@ class Ballot(models.Model):
 
 
 class VoteFlag(models.Model):
-    """A pattern worth an organiser's look; found by voting.services.flag_suspicious_votes."""
+    """A pattern worth an organiser's look; found by voting.services.forensics.
+
+    A flag found since the forensics look at network blocks names its votes (`votes`) and
+    records its evidence; the older kinds are found no more, their votes follow from `key`.
+    """
 
     class Kind(models.TextChoices):
+        COORDINATED = "coordinated", _("Accounts voting together for the same entries")
         NEW_ACCOUNT_BURST = "new_account_burst", _("New accounts voting in a burst")
         SHARED_ADDRESS = "shared_address", _("Many accounts from one address")
         ENTRY_SPIKE = "entry_spike", _("A spike of votes for one entry")
@@ -168,6 +176,9 @@ class VoteFlag(models.Model):
     )
     vote_count = models.PositiveIntegerField(default=0)
     detail = models.CharField(max_length=300, blank=True)
+    # What the forensics saw: signals that fired, accounts, blocks, ages, times, entries.
+    evidence = models.JSONField(default=dict, blank=True)
+    votes = models.ManyToManyField(Vote, blank=True, related_name="flags")
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 

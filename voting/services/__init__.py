@@ -1,5 +1,10 @@
 """Changes to juries, votes and results. Views, the API, tasks and commands call these."""
 
+from voting.services.forensics import (
+    flag_suspicious_votes,
+    invalidate_flags,
+    invalidate_votes,
+)
 from voting.services.jury import (
     assign_jurors,
     close_round,
@@ -19,8 +24,6 @@ from voting.services.results import (
 )
 from voting.services.votes import (
     cast_vote,
-    flag_suspicious_votes,
-    invalidate_votes,
     withdraw_vote,
 )
 
@@ -34,6 +37,7 @@ __all__ = [
     "declare_conflict",
     "drop_juror",
     "flag_suspicious_votes",
+    "invalidate_flags",
     "invalidate_votes",
     "publish_results",
     "release_due_results",

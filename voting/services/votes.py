@@ -1,4 +1,5 @@
-"""Public votes: the lean vote path, un-voting, abuse flags and invalidation with a reason.
+"""Public votes: the lean vote path and un-voting (flags and invalidation live in
+voting.services.forensics and are re-exported here).
 
 The vote path does no work beyond authenticate, check, insert-or-ignore: the facts about
 an entry (window, policy, creators, shortlist) are cached in the process for a few
@@ -13,16 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import time
-from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,10 +35,21 @@ from videoawards.challenges import phases
 from videoawards.challenges import services as challenge_services
 from videoawards.challenges.models import PUBLIC_ENTRY_STATES, Challenge, Entry, Phase
 from videoawards.challenges.selectors import public_entry_q
-from videoawards.core import audit
+from videoawards.core.client import network_of
 from voting import selectors
-from voting.models import Ballot, RoundEntry, Vote, VoteFlag, VoteInvalidation, VotePolicy
-from voting.services.jury import require_organiser
+from voting.models import Ballot, RoundEntry, Vote, VotePolicy
+from voting.services.forensics import (
+    flag_suspicious_votes as flag_suspicious_votes,
+)
+from voting.services.forensics import (
+    flagged_votes as flagged_votes,
+)
+from voting.services.forensics import (
+    invalidate_votes as invalidate_votes,
+)
+from voting.services.forensics import (
+    resolve_flag as resolve_flag,
+)
 
 # How long a process trusts what it read about an entry (window, policy, shortlist).
 FACTS_SECONDS = 5.0
@@ -158,6 +170,20 @@ def address_hash(address: str) -> str:
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:16]
 
 
+def network_hash(address: str) -> str:
+    """A keyed hash of the address's network block (core.client.network_of: /24 for IPv4,
+    /48 for IPv6; an IPv4-mapped IPv6 address counts as IPv4): lets us count accounts per
+    block, never storing the block. Empty for no address or one that does not parse."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"block:{network_of(str(ip))}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
 _INSERT_SQL = None
 
 
@@ -175,7 +201,7 @@ def _insert_sql() -> str:
         public = ", ".join(f"'{state}'" for state in sorted(PUBLIC_ENTRY_STATES))
         _INSERT_SQL = (
             f"INSERT INTO {votes} (voter_id, entry_id, challenge_id, scope, address_hash, "  # noqa: S608
-            "created_at) SELECT %s, %s, %s, %s, %s, %s WHERE EXISTS ("
+            "network_hash, created_at) SELECT %s, %s, %s, %s, %s, %s, %s WHERE EXISTS ("
             f"SELECT 1 FROM {challenges} c JOIN {entries} e ON e.challenge_id = c.id "
             f"WHERE c.id = %s AND e.id = %s AND c.is_published AND e.hidden_at IS NULL "
             f"AND e.state IN ({public}) AND (c.stage = '{Phase.PUBLIC_VOTING.value}'"
@@ -200,6 +226,7 @@ def _insert_vote(*, voter: User, facts: EntryFacts, address: str, now: datetime)
         facts.challenge_id,
         facts.scope,
         address_hash(address),
+        network_hash(address),
         now,
         facts.challenge_id,
         facts.entry_id,
@@ -293,153 +320,3 @@ def withdraw_vote(*, voter: User, entry_id: int, now: datetime | None = None) ->
         if deleted:
             Ballot.objects.filter(pk=ballot.pk).update(used=F("used") - 1)
     return VoteOutcome(entry_id=entry_id, voted=False, changed=bool(deleted))
-
-
-# --- Organisers: flags and invalidation -------------------------------------------------
-
-BUCKET = timedelta(minutes=10)
-
-
-def _bucket(moment: datetime) -> int:
-    return int(moment.timestamp() // BUCKET.total_seconds())
-
-
-def _bucket_start(bucket: int) -> datetime:
-    return datetime.fromtimestamp(
-        bucket * BUCKET.total_seconds(), tz=timezone.get_current_timezone()
-    )
-
-
-# An account younger than this when it votes counts as new for the burst flag.
-NEW_ACCOUNT_AGE = timedelta(days=1)
-
-
-def flag_suspicious_votes(
-    *,
-    challenge: Challenge,
-    accounts_per_address: int = 20,
-    new_account_age: timedelta = NEW_ACCOUNT_AGE,
-    new_account_burst: int = 30,
-    spike_minimum: int = 50,
-    spike_factor: int = 10,
-) -> list[VoteFlag]:
-    """Looks for patterns worth an organiser's look and records each once. Returns new flags.
-
-    - many accounts voting from one address;
-    - brand-new accounts voting in a burst (within ten minutes);
-    - one entry getting many more votes in ten minutes than it usually does.
-    """
-    votes = Vote.objects.filter(challenge=challenge, invalidation__isnull=True)
-    found: list[VoteFlag] = []
-    voters_by_address: dict[str, set[int]] = defaultdict(set)
-    new_by_bucket: Counter[int] = Counter()
-    per_entry: dict[int, Counter[int]] = defaultdict(Counter)
-    rows = votes.values_list(
-        "voter_id", "entry_id", "address_hash", "created_at", "voter__date_joined"
-    )
-    for voter_id, entry_id, address, created_at, joined in rows.iterator(chunk_size=5000):
-        if address and voter_id is not None:
-            voters_by_address[address].add(voter_id)
-        if joined is not None and created_at - joined < new_account_age:
-            new_by_bucket[_bucket(created_at)] += 1
-        per_entry[entry_id][_bucket(created_at)] += 1
-    for address, voters in voters_by_address.items():
-        if len(voters) >= accounts_per_address:
-            found.append(
-                VoteFlag(
-                    challenge=challenge,
-                    kind=VoteFlag.Kind.SHARED_ADDRESS,
-                    key=f"address:{address}",
-                    vote_count=votes.filter(address_hash=address).count(),
-                    detail=_("%(count)d accounts voted from one address.") % {"count": len(voters)},
-                )
-            )
-    for bucket, count in new_by_bucket.items():
-        if count >= new_account_burst:
-            found.append(
-                VoteFlag(
-                    challenge=challenge,
-                    kind=VoteFlag.Kind.NEW_ACCOUNT_BURST,
-                    key=f"new:{bucket}",
-                    vote_count=count,
-                    detail=_(
-                        "%(count)d votes from brand-new accounts within ten minutes from %(time)s."
-                    )
-                    % {"count": count, "time": _bucket_start(bucket).strftime("%Y-%m-%d %H:%M")},
-                )
-            )
-    for entry_id, buckets in per_entry.items():
-        total = sum(buckets.values())
-        for bucket, count in buckets.items():
-            others = total - count
-            usual = others / max(len(buckets) - 1, 1)
-            if count >= spike_minimum and count > spike_factor * usual:
-                found.append(
-                    VoteFlag(
-                        challenge=challenge,
-                        kind=VoteFlag.Kind.ENTRY_SPIKE,
-                        key=f"spike:{entry_id}:{bucket}",
-                        entry_id=entry_id,
-                        vote_count=count,
-                        detail=_("%(count)d votes within ten minutes from %(time)s.")
-                        % {
-                            "count": count,
-                            "time": _bucket_start(bucket).strftime("%Y-%m-%d %H:%M"),
-                        },
-                    )
-                )
-    existing = set(VoteFlag.objects.filter(challenge=challenge).values_list("kind", "key"))
-    new = [flag for flag in found if (flag.kind, flag.key) not in existing]
-    VoteFlag.objects.bulk_create(new, ignore_conflicts=True)
-    return new
-
-
-def flagged_votes(flag: VoteFlag) -> QuerySet[Vote]:
-    """The votes a flag is about."""
-    votes = Vote.objects.filter(challenge_id=flag.challenge_id)
-    _kind, _sep, rest = flag.key.partition(":")
-    if flag.kind == VoteFlag.Kind.SHARED_ADDRESS:
-        return votes.filter(address_hash=rest)
-    bucket = int(rest.rsplit(":", 1)[-1])
-    start = _bucket_start(bucket)
-    votes = votes.filter(created_at__gte=start, created_at__lt=start + BUCKET)
-    if flag.kind == VoteFlag.Kind.ENTRY_SPIKE:
-        return votes.filter(entry_id=flag.entry_id)  # type: ignore[misc]  # spikes name one
-    return votes.filter(voter__date_joined__gt=F("created_at") - NEW_ACCOUNT_AGE)
-
-
-@transaction.atomic
-def invalidate_votes(
-    *, challenge: Challenge, votes: QuerySet[Vote], by: User, reason: str
-) -> VoteInvalidation:
-    """Stops counting these votes, recording who did it, when and why. Already invalid
-    votes keep their first invalidation."""
-    require_organiser(challenge=challenge, user=by)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why these votes should not count.")})
-    invalidation = VoteInvalidation.objects.create(challenge=challenge, by=by, reason=reason[:300])
-    count = votes.filter(challenge=challenge, invalidation__isnull=True).update(
-        invalidation=invalidation
-    )
-    invalidation.vote_count = count
-    invalidation.save(update_fields=["vote_count"])
-    audit.record(
-        actor=by,
-        action="votes.invalidate",
-        target=challenge,
-        reason=invalidation.reason,
-        data={"invalidation": invalidation.pk, "votes": count},
-    )
-    return invalidation
-
-
-@transaction.atomic
-def resolve_flag(*, flag: VoteFlag, by: User, invalidate: bool, reason: str = "") -> VoteFlag:
-    """An organiser looked at a flag: dismiss it, or invalidate its votes with a reason."""
-    require_organiser(challenge=flag.challenge, user=by)
-    if invalidate:
-        invalidate_votes(challenge=flag.challenge, votes=flagged_votes(flag), by=by, reason=reason)
-    flag.resolved_at = timezone.now()
-    flag.save(update_fields=["resolved_at"])
-    return flag
