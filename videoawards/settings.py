@@ -340,6 +340,13 @@ MODERATION_TRUSTED_ACCOUNT_DAYS = env.int("VIDEOAWARDS_TRUSTED_ACCOUNT_DAYS", de
 # django-ratelimit rates for reports: per IP (a classroom shares one) and per account.
 MODERATION_REPORT_RATE_PER_IP = env("VIDEOAWARDS_REPORT_RATE_PER_IP", default="20/h")
 MODERATION_REPORT_RATE_PER_ACCOUNT = env("VIDEOAWARDS_REPORT_RATE_PER_ACCOUNT", default="10/h")
+# The personal-data guard (moderation/guard.py) checks entries before approval. Comma-
+# separated lists: school names of the region (besides "...-Gymnasium", "... School",
+# "...skolan"), first names beyond its built-in list (a "First Last" pair starting with
+# one counts as a name), and people who may be named ("Marie Curie" is built in).
+VIDEOAWARDS_GUARD_SCHOOL_NAMES = env.list("VIDEOAWARDS_GUARD_SCHOOL_NAMES", default=[])
+VIDEOAWARDS_GUARD_FIRST_NAMES = env.list("VIDEOAWARDS_GUARD_FIRST_NAMES", default=[])
+VIDEOAWARDS_GUARD_ALLOWED_NAMES = env.list("VIDEOAWARDS_GUARD_ALLOWED_NAMES", default=[])
 # true: PostgreSQL acknowledges a vote before its WAL is flushed (synchronous_commit off
 # for that transaction only), several times more votes per second on a slow disk; a
 # database crash may lose the votes of the last fraction of a second.

@@ -188,3 +188,38 @@ def test_admin_audit_log_and_uploader_pages_break_no_content_security_policy(ope
     # then
     assert organiser_page.csp_violations == []
     assert creator_page.csp_violations == []
+
+
+def test_moderator_sees_highlighted_personal_details_and_sends_the_entry_back(open_as, entry):
+    # given: the description gives away a phone number and a school
+    entry.description = "Filmed at the Goethe-Gymnasium. Questions? Call 0170 1234567."
+    entry.save(update_fields=["description"])
+    moderator = ModeratorFactory(provider_network=entry.challenge.provider_network)
+    queue = open_as(moderator)
+    queue.goto("/moderation/")
+    item = queue.locator("li[data-entry]", has_text="Chladni figures with salt")
+
+    # then: the findings are highlighted and approving waits for the tick
+    expect(item.locator("mark[data-kind=phone]")).to_have_text("0170 1234567")
+    expect(item.locator("mark[data-kind=school]")).to_have_text("Goethe-Gymnasium")
+    expect(item.get_by_label("I checked: nothing here identifies a child.")).not_to_be_checked()
+
+    # when: the moderator sends it back with the prepared note
+    item.get_by_text("What the creators will read").click()
+    expect(
+        item.get_by_text("In the description: the name of a school, a phone number")
+    ).to_be_visible()
+    item.get_by_label("Anything to add? (optional)").fill("The experiment itself is great!")
+    item.get_by_role("button", name="Send back: ask them to take out personal details").click()
+    expect(queue.get_by_text("went back to its creators with a note")).to_be_visible()
+
+    # then: the creator reads which field to change, and how
+    creator = open_as(entry.creators.get())
+    creator.goto(entry.get_absolute_url())
+    expect(creator.locator(".badge")).to_have_text("Needs changes")
+    note = creator.get_by_role("status").filter(has_text="What to change:")
+    expect(note).to_contain_text("In the description: the name of a school, a phone number.")
+    expect(note).to_contain_text("The experiment itself is great!")
+    expect(creator.get_by_role("link", name="Edit title and description")).to_be_visible()
+    assert queue.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
+    assert queue.csp_violations == [] and creator.csp_violations == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.permission_matrix.probes import count, entry_field
-from tests.permission_matrix.rows import DONE, GET, LOGIN, POST, R, Row
+from tests.permission_matrix.rows import DONE, GET, LOGIN, NOPE, POST, R, Row
 from videoawards.moderation.models import Report
 
 # fmt: off
@@ -20,6 +20,20 @@ ROWS: list[Row] = [
     R("moderation:reject", {"pk": "@e_sub"}, POST,
                           LOGIN, 403,   403,   403,   403,   403,   DONE,  DONE,  404,   404,
       data={"reason": "Please cut the music."}, probe=entry_field("e_sub", "state")),
+    # The personal-data guard: an entry with findings goes back with the prepared note; one
+    # without findings is refused (nothing to send back), and approving with findings
+    # waits for the moderator's tick.
+    R("moderation:send_back", {"pk": "@e_sub_phone"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   DONE,  DONE,  404,   404,
+      probe=entry_field("e_sub_phone", "state")),
+    R("moderation:send_back", {"pk": "@e_sub"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   NOPE,  NOPE,  404,   404,
+      probe=entry_field("e_sub", "state")),
+    R("moderation:send_back", {"pk": "@e_sub_phone"}, GET,
+                          405,   405,   405,   405,   405,   405,   405,   405,   405,   405),
+    R("moderation:approve", {"pk": "@e_sub_phone"}, POST,
+                          LOGIN, 403,   403,   403,   403,   403,   NOPE,  NOPE,  404,   404,
+      probe=entry_field("e_sub_phone", "state"), label="personal data unconfirmed"),
     R("moderation:decide", {"pk": "@e_pub"}, POST,
                           LOGIN, 403,   403,   403,   403,   403,   DONE,  DONE,  404,   404,
       data={"decision": "hide", "reason": "Shows a phone number."},

@@ -65,6 +65,7 @@ class World:
 WORLD_OBJECTS = (
     "c_open", "c_vote", "c_closed", "c_done", "c_hidden", "c_x",  # challenges (by slug)
     "e_draft", "e_sub", "e_hidden", "e_pub", "e_win",  # the owner's entries
+    "e_sub_phone",  # the owner's, waiting, with a phone number for the personal-data guard
     "e_minor", "e_other_pub", "e_alumna_pub", "e_x",  # other people's entries
     "e_done",  # the other's entry in c_done, published results, featured nowhere
     "ti_other",  # the owner invited "other" to the team of their draft
@@ -157,6 +158,14 @@ def _build_world() -> World:
         creators=[owner],
         state="submitted",
         submitted_at=now,
+        media_asset=MediaAssetFactory(owner=owner, status=ready),
+    )
+    e_sub_phone = EntryFactory(
+        challenge=c_open,
+        creators=[owner],
+        state="submitted",
+        submitted_at=now,
+        description="Questions? Call 0170 1234567.",
         media_asset=MediaAssetFactory(owner=owner, status=ready),
     )
     e_hidden = EntryFactory(

@@ -46,6 +46,26 @@ class RejectForm(forms.Form):
     )
 
 
+class ApproveForm(forms.Form):
+    """Approve; with findings of the personal-data guard, the moderator ticks that they
+    checked the text they saw (`guard_hash`, from the page)."""
+
+    guard_checked = forms.BooleanField(
+        label=_("I checked: nothing here identifies a child."), required=False
+    )
+    guard_hash = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+
+class SendBackForm(forms.Form):
+    note = forms.CharField(
+        label=_("Anything to add? (optional)"),
+        required=False,
+        max_length=MODERATION_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Goes below the prepared explanation. The creators read it."),
+    )
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),

@@ -105,6 +105,42 @@ class Report(models.Model):
         return self.decided_at is None
 
 
+class GuardConfirmation(models.Model):
+    """A moderator's word that the personal-data guard's hits in an entry (moderation.guard)
+    identify no child. It covers the text as it was scanned (`text_hash`): once the title,
+    description, team name or captions change, the guard asks again."""
+
+    entry = models.ForeignKey(
+        "challenges.Entry",
+        verbose_name=_("entry"),
+        on_delete=models.CASCADE,
+        related_name="guard_confirmations",
+    )
+    text_hash = models.CharField(_("hash of the checked text"), max_length=64)
+    hit_count = models.PositiveIntegerField(_("findings checked"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-confirmed_at", "-pk"]
+        verbose_name = _("personal-data check")
+        verbose_name_plural = _("personal-data checks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "text_hash"], name="guard_confirmation_one_per_text"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.text_hash[:12]}"
+
+
 class AuditEvent(CoreAuditEvent):
     """The audit log as the moderation pages and the admin show it.
 

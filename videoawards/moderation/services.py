@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from videoawards.accounts.models import User
@@ -24,7 +24,14 @@ from videoawards.core import audit
 from videoawards.core.audit import record
 from videoawards.core.client import network_of
 
-from .models import REPORT_DETAILS_MAX_LENGTH, Report, ReportDecision, ReportReason
+from . import selectors
+from .models import (
+    REPORT_DETAILS_MAX_LENGTH,
+    GuardConfirmation,
+    Report,
+    ReportDecision,
+    ReportReason,
+)
 from .weighing import weigh
 
 
@@ -38,6 +45,7 @@ class Action:
     KEEP = "entry.keep"
     HIDE = "entry.hide"
     REMOVE = "entry.remove"
+    GUARD_CONFIRM = "entry.guard_confirm"
     ROLE_CHANGE = audit.ROLE_CHANGE
 
 
@@ -56,11 +64,43 @@ def _require_moderator(*, entry: Entry, by: User) -> None:
         raise PermissionDenied(_("Only moderators of this challenge can do this."))
 
 
+def _require_decider(*, entry: Entry, by: User) -> None:
+    _require_moderator(entry=entry, by=by)
+    if entry_services.is_creator(entry=entry, user=by):
+        raise PermissionDenied(_("You cannot decide about your own entry."))
+
+
 @transaction.atomic
 def approve_entry(
-    *, entry: Entry, by: User, note: str = "", ip_address: str | None = None
+    *,
+    entry: Entry,
+    by: User,
+    note: str = "",
+    ip_address: str | None = None,
+    checked_text_hash: str = "",
 ) -> Entry:
-    """Publish a submitted entry: from now on everyone can see it."""
+    """Publish a submitted entry: from now on everyone can see it.
+
+    Refused while the personal-data guard has findings in the entry's text that no
+    moderator confirmed. `checked_text_hash` (the GuardReview.text_hash the moderator
+    looked at) confirms them on the way (confirm_guard).
+    """
+    entry = _lock(entry)
+    if entry.state == EntryState.SUBMITTED:
+        _require_decider(entry=entry, by=by)
+        if checked_text_hash:
+            confirm_guard(entry=entry, by=by, text_hash=checked_text_hash, ip_address=ip_address)
+        if selectors.guard_review(entry).needs_confirmation:
+            raise ValidationError(
+                _(
+                    "This entry may show personal details of a child (a name, phone "
+                    "number, email, address, school or social media account). In the "
+                    "moderation queue, look at the highlighted parts: tick “I checked: "
+                    "nothing here identifies a child” and approve, or send it back to "
+                    "its creators."
+                ),
+                code="guard_unconfirmed",
+            )
     entry = entry_services.transition_entry(
         entry=entry, to_state=EntryState.APPROVED, by=by, reason=note
     )
@@ -69,16 +109,107 @@ def approve_entry(
 
 
 @transaction.atomic
-def reject_entry(*, entry: Entry, by: User, reason: str, ip_address: str | None = None) -> Entry:
+def reject_entry(
+    *,
+    entry: Entry,
+    by: User,
+    reason: str,
+    ip_address: str | None = None,
+    data: dict | None = None,
+) -> Entry:
     """Send a submitted entry back to its creators with what to change; they can resubmit."""
     entry = entry_services.transition_entry(
         entry=entry, to_state=EntryState.REJECTED, by=by, reason=reason
     )
     record(
         actor=by, action=Action.REJECT, target=entry, reason=entry.moderation_reason,
-        ip_address=ip_address,
+        data=data, ip_address=ip_address,
     )  # fmt: skip
     return entry
+
+
+# --- The personal-data guard (moderation.guard) ---
+
+
+@transaction.atomic
+def confirm_guard(
+    *, entry: Entry, by: User, text_hash: str, ip_address: str | None = None
+) -> GuardConfirmation | None:
+    """A moderator's "I checked: nothing here identifies a child" about the guard's
+    findings in the entry's text as it is now. Refused when the text changed since the
+    moderator looked (`text_hash` is the one they saw). None when there is nothing to
+    confirm. Audited with the hash and the kinds of findings, never their text."""
+    entry = _lock(entry)
+    _require_decider(entry=entry, by=by)
+    if entry.state != EntryState.SUBMITTED:
+        raise ValidationError(
+            _("Only entries waiting for moderation can be checked."), code="not_submitted"
+        )
+    review = selectors.guard_review(entry)
+    if text_hash != review.text_hash:
+        raise ValidationError(
+            _(
+                "The entry changed since you looked at it. Please look at the "
+                "highlighted parts again."
+            ),
+            code="guard_text_changed",
+        )
+    if not (review.hits or review.unreadable):
+        return None
+    confirmation, created = GuardConfirmation.objects.get_or_create(
+        entry=entry,
+        text_hash=review.text_hash,
+        defaults={"confirmed_by": by, "hit_count": len(review.hits)},
+    )
+    if created:
+        record(
+            actor=by,
+            action=Action.GUARD_CONFIRM,
+            target=entry,
+            reason=_("I checked: nothing here identifies a child."),
+            data={
+                "text_hash": review.text_hash,
+                "hits": len(review.hits),
+                "kinds": review.kinds_by_field(),
+                "unreadable": review.unreadable,
+            },
+            ip_address=ip_address,
+        )
+    return confirmation
+
+
+def _creators_language(entry: Entry) -> str:
+    first = entry.creator_links.select_related("user").order_by("pk").first()
+    language = first.user.preferred_language if first is not None else ""
+    return language or settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def send_back_for_personal_data(
+    *, entry: Entry, by: User, note: str = "", ip_address: str | None = None
+) -> Entry:
+    """Send a submitted entry back to its creators ("needs changes") with a prepared,
+    kind explanation of what the guard found, in their language, and the moderator's
+    own `note` below it."""
+    entry = _lock(entry)
+    _require_decider(entry=entry, by=by)
+    review = selectors.guard_review(entry)
+    if not review.hits:
+        raise ValidationError(
+            _("The check found no personal details here. Use “Reject” with your own reason."),
+            code="guard_nothing_found",
+        )
+    with translation.override(_creators_language(entry)):
+        reason = review.explanation
+    if note.strip():
+        reason = f"{reason}\n\n{note.strip()}"
+    return reject_entry(
+        entry=entry,
+        by=by,
+        reason=reason,
+        ip_address=ip_address,
+        data={"personal_data": review.kinds_by_field()},
+    )
 
 
 # --- Reports ---

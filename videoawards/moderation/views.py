@@ -23,7 +23,14 @@ from videoawards.challenges.selectors import public_entry_q
 from videoawards.core.client import client_address
 
 from . import selectors, services
-from .forms import AuditFilterForm, DecisionForm, RejectForm, ReportForm
+from .forms import (
+    ApproveForm,
+    AuditFilterForm,
+    DecisionForm,
+    RejectForm,
+    ReportForm,
+    SendBackForm,
+)
 
 DECISION_RATE = "300/h"
 AUDIT_PAGE_SIZE = 50
@@ -70,16 +77,20 @@ def _decide(
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     _require_moderator(request)
+    waiting = Paginator(selectors.entries_waiting(user=request.user), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    waiting.object_list = selectors.with_guard_reviews(waiting.object_list)
     return render(
         request,
         "moderation/queue.html",
         {
-            "waiting": Paginator(
-                selectors.entries_waiting(user=request.user), QUEUE_PAGE_SIZE
-            ).get_page(request.GET.get("page")),
+            "waiting": waiting,
             "reported": selectors.reported_queue(user=request.user),
             "hidden": selectors.hidden_entries(user=request.user),
             "reject_form": RejectForm(),
+            "approve_form": ApproveForm(),
+            "send_back_form": SendBackForm(),
             "decision_form": DecisionForm(),
             "threshold": settings.MODERATION_REPORTS_TO_HIDE,
         },
@@ -93,9 +104,12 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(
         request,
         pk,
-        form_class=None,
+        form_class=ApproveForm,
         act=lambda entry, data: services.approve_entry(
-            entry=entry, by=request.user, ip_address=client_address(request) or None
+            entry=entry,
+            by=request.user,
+            ip_address=client_address(request) or None,
+            checked_text_hash=data["guard_hash"] if data["guard_checked"] else "",
         ),
         done=_("“%(title)s” is approved and public now."),
     )
@@ -116,6 +130,25 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
             ip_address=client_address(request) or None,
         ),
         done=_("“%(title)s” went back to its creators with your reason."),
+    )
+
+
+@require_POST
+@login_required
+@ratelimit(key="user", rate=DECISION_RATE, method="POST", block=True)
+def send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    """Back to the creators with the prepared note about personal details."""
+    return _decide(
+        request,
+        pk,
+        form_class=SendBackForm,
+        act=lambda entry, data: services.send_back_for_personal_data(
+            entry=entry,
+            by=request.user,
+            note=data["note"],
+            ip_address=client_address(request) or None,
+        ),
+        done=_("“%(title)s” went back to its creators with a note about personal details."),
     )
 
 
