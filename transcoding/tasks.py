@@ -56,9 +56,22 @@ def _recover_after_killed_workers(sender=None, **kwargs) -> None:
     services.remove_orphaned_work_dirs()
     try:
         services.sweep_stale_assets()
+        # The broker may have lost what was queued while no worker ran (Redis restarted).
+        services.resend_queued_assets()
     except DatabaseError:  # the database is not up yet; beat's sweep and the one below retry
         logger.warning("worker start: could not sweep stale assets", exc_info=True)
     finally:
         connection.close()  # the main process keeps no connection for its pool to inherit
     countdown = settings.TRANSCODING_STALE_SECONDS + 2 * settings.TRANSCODING_HEARTBEAT_SECONDS
     sweep_stale_assets.apply_async(countdown=countdown)
+
+
+def resend_after_reconnect() -> None:
+    """The broker connection came back (videoawards.celery): send again what is queued."""
+    try:
+        count = services.resend_queued_assets()
+        logger.info("broker connection back: %d queued videos sent again", count)
+    except DatabaseError:
+        logger.warning("broker connection back: could not resend queued videos", exc_info=True)
+    finally:
+        connection.close()

@@ -435,6 +435,19 @@ def retranscode_asset(*, asset: MediaAsset) -> None:
     retranscode_assets(assets=MediaAsset.objects.filter(pk=asset.pk))
 
 
+def resend_queued_assets() -> int:
+    """Send the task again for every asset that is queued but not started: for when the
+    broker lost its messages (Redis restarted without keeping anything on disk). The
+    database, not the broker, knows what is waiting. A duplicate is harmless: the first
+    delivery claims the asset, later ones find it claimed or done. Returns how many."""
+    queued = MediaAsset.objects.filter(status=MediaAsset.Status.UPLOADED, queued_at__isnull=False)
+    count = 0
+    for asset in queued.order_by("queued_at").iterator(chunk_size=500):
+        send_to_worker(asset)
+        count += 1
+    return count
+
+
 def sweep_stale_assets() -> int:
     """Queue again the assets whose worker vanished (its heartbeat stopped) or whose message
     was lost, and fill free per-owner slots. Returns how many were queued again.
