@@ -398,3 +398,36 @@ class FaultProxy:
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _answer
 
         return Handler
+
+
+# --- A tiny filesystem --------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def tiny_filesystem(size: str = "2m") -> Iterator[Path]:
+    """A tmpfs of ``size`` mounted on a temp folder (root only); unmounted after."""
+    binary = need(shutil.which("mount"), "mount")
+    folder = Path(tempfile.mkdtemp(prefix="videoawards-faults-disk-"))
+    mounted = subprocess.run(
+        [binary, "-t", "tmpfs", "-o", f"size={size},mode=0777", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        folder.rmdir()
+        pytest.skip(f"needs to mount a tmpfs (root): {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def fill(folder: Path, *, leave: int) -> Path:
+    """Fill the filesystem of ``folder`` until only about ``leave`` bytes are free."""
+    filler = folder / "filler"
+    free = shutil.disk_usage(folder).free
+    with filler.open("wb") as handle:
+        handle.write(b"\0" * max(free - leave, 0))
+    return filler
