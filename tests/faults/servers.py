@@ -107,12 +107,17 @@ class Postgres:
         return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
     def _pg_ctl(self, *args: str, timeout: float = 60) -> None:
-        subprocess.run(
-            [*self.as_user, str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), *args],
-            check=True,
-            capture_output=True,
-            timeout=timeout,
-        )
+        # pg_ctl's own output goes to a file: a pipe would be inherited by the server it
+        # starts and never reach its end.
+        with (self.log.parent / "pg_ctl.log").open("ab") as output:
+            subprocess.run(
+                [*self.as_user, str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), *args],
+                check=True,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=output,
+                timeout=timeout,
+            )
 
     def start(self) -> None:
         options = (
@@ -123,9 +128,15 @@ class Postgres:
         )
         self._pg_ctl("start", "-w", "-t", "60", "-l", str(self.log), "-o", options)
 
-    def restart(self) -> None:
-        """A fast restart: open connections are cut, the server is back when it returns."""
-        self._pg_ctl("restart", "-m", "fast", "-w", "-t", "60")
+    def restart(self, *, down_seconds: float = 0.0) -> None:
+        """A fast restart (``pg_ctl restart -m fast``): open connections are cut, the
+        server is back when it returns; with ``down_seconds`` it stays down that long."""
+        if not down_seconds:
+            self._pg_ctl("restart", "-m", "fast", "-w", "-t", "60", "-l", str(self.log))
+            return
+        self._pg_ctl("stop", "-m", "fast", "-w", "-t", "60")
+        time.sleep(down_seconds)
+        self.start()
 
     def stop(self) -> None:
         self._pg_ctl("stop", "-m", "immediate", "-w", "-t", "30")
