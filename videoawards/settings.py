@@ -251,6 +251,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = _DEVELOPMENT
 WHITENOISE_AUTOREFRESH = _DEVELOPMENT
 MEDIA_ROOT = str(VAR_DIR / "media")
+# Every S3 call (transcoding/storage/s3.py) retries a 5xx answer, a dropped connection or
+# a timeout with botocore's "standard" retry mode (backoff with jitter), up to
+# S3_MAX_ATTEMPTS attempts in all; a store that stalls times out after these many seconds
+# instead of holding a worker or a web request. What still fails is retried by the tasks.
+S3_RETRY_MODE = env("S3_RETRY_MODE", default="standard")
+S3_MAX_ATTEMPTS = env.int("S3_MAX_ATTEMPTS", default=5)
+S3_CONNECT_TIMEOUT_SECONDS = env.float("S3_CONNECT_TIMEOUT_SECONDS", default=5.0)
+S3_READ_TIMEOUT_SECONDS = env.float("S3_READ_TIMEOUT_SECONDS", default=20.0)
 
 # --- Platform limits ----------------------------------------------------------
 VIDEOAWARDS_MAX_UPLOAD_BYTES = env.int("VIDEOAWARDS_MAX_UPLOAD_BYTES", default=2 * 1024**3)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -46,6 +47,10 @@ CONTENT_TYPES = {
     ".jpg": "image/jpeg",
 }
 _TRANSIENT = ("No space left on device", "Cannot allocate memory", "Resource temporarily")
+# Outputs written on a filesystem left with less room than this are not to be trusted:
+# ffmpeg's HLS muxer may carry on after a failed write and exit 0, leaving short or empty
+# playlists that would otherwise look like a damaged video.
+MIN_FREE_BYTES = MIB
 
 ProgressCallback = Callable[[float], None]
 
@@ -227,6 +232,14 @@ def _raise_for(completed: sandbox.Completed, what: str) -> None:
     raise MediaRejected("unreadable", MESSAGES["unreadable"])
 
 
+def disk_full(folder: Path) -> bool:
+    """Whether the filesystem of ``folder`` has (almost) no room left."""
+    try:
+        return shutil.disk_usage(folder).free < MIN_FREE_BYTES
+    except OSError:
+        return False
+
+
 def avc_codec_string(init_segment: Path) -> str:
     """The RFC 6381 ``avc1.PPCCLL`` string read from an init segment's avcC box."""
     data = init_segment.read_bytes()
@@ -369,7 +382,8 @@ def transcode(
 
     ``on_progress(fraction)`` is called with rising values from 0 to 1. Raises
     MediaRejected when the file turns out to be undecodable, MediaProcessingError when
-    ffmpeg failed for reasons of its own (worth a retry).
+    ffmpeg failed for reasons of its own or the disk of ``out_dir`` filled up (worth a
+    retry, never the file's fault).
     """
     if not rungs:
         raise ValueError("transcode() needs at least one rung")
@@ -381,9 +395,14 @@ def transcode(
     progress = _Progress(probe.duration_s, on_progress)
     command = build_command(probe, Path(source), rungs, rate)
     completed = sandbox.run(command, limits=limits, on_line=progress, cwd=out_dir)
-    _raise_for(completed, "renditions")
-    renditions = [_rendition(out_dir, rung, rate, audio=probe.has_audio) for rung in rungs]
-    _check_complete(out_dir, rungs[0], probe)
+    try:
+        _raise_for(completed, "renditions")
+        renditions = [_rendition(out_dir, rung, rate, audio=probe.has_audio) for rung in rungs]
+        _check_complete(out_dir, rungs[0], probe)
+    except MediaRejected as exc:
+        if disk_full(out_dir):  # not the file's fault: the scratch disk is full
+            raise MediaProcessingError(f"the scratch disk is full ({exc.code})") from exc
+        raise
     master = playlists.master_playlist(
         [
             playlists.Variant(
@@ -400,6 +419,8 @@ def transcode(
     )
     (out_dir / MASTER_PLAYLIST).write_text(master)
     poster, thumbnail = make_stills(probe, Path(source), out_dir)
+    if disk_full(out_dir):  # a still or a segment may be missing or cut short
+        raise MediaProcessingError("the scratch disk is full")
     if on_progress is not None:
         on_progress(1.0)
     return TranscodeOutput(

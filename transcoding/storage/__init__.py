@@ -65,7 +65,7 @@ def store() -> MediaStore:
 
 @receiver(setting_changed)
 def _forget_store(*, setting: str, **kwargs) -> None:
-    if setting in {"STORAGES", "STORAGE_BACKEND"}:
+    if setting in {"STORAGES", "STORAGE_BACKEND"} or setting.startswith("S3_"):
         store.cache_clear()
 
 

@@ -3,11 +3,17 @@
 Bytes go straight between the browser and the bucket (presigned UploadPart and GetObject
 URLs); Django only signs, completes and lists. The connection and the bucket are those of
 the django-storages S3Storage in STORAGES["default"]; keys carry its ``location`` prefix.
+
+Every call retries what may go away (a 500 or 503 from the store, a dropped connection,
+a timeout) with botocore's "standard" retry mode, up to S3_MAX_ATTEMPTS attempts, and a
+store that stalls times out after S3_CONNECT_TIMEOUT_SECONDS / S3_READ_TIMEOUT_SECONDS
+instead of holding a worker. What still fails is a StorageError (retried by the tasks).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import uuid
 from collections.abc import Iterable, Iterator
@@ -15,6 +21,8 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from boto3.exceptions import Boto3Error
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files import File
@@ -30,6 +38,28 @@ from transcoding.storage.base import (
 logger = logging.getLogger(__name__)
 S3_MIN_PART_SIZE = 5 * 1024 * 1024
 SMALL_FILE_CACHE = "private, max-age=60"
+# Everything boto3, botocore and s3transfer raise for a failed call: boto3's transfer
+# manager wraps a ClientError into S3UploadFailedError, and retries it gave up on into
+# RetriesExceededError, neither of which is a BotoCoreError.
+_S3_ERRORS = (BotoCoreError, ClientError, Boto3Error)
+
+
+def client_config(base: Config | None = None) -> Config:
+    """``base`` (the storage's botocore config) with our retries and timeouts."""
+    ours = Config(
+        retries={"mode": settings.S3_RETRY_MODE, "total_max_attempts": settings.S3_MAX_ATTEMPTS},
+        connect_timeout=settings.S3_CONNECT_TIMEOUT_SECONDS,
+        read_timeout=settings.S3_READ_TIMEOUT_SECONDS,
+    )
+    return base.merge(ours) if base is not None else ours
+
+
+def _with_retries(storage: Any) -> Any:
+    """A copy of the S3Storage whose connections use client_config() (copying gives it
+    connections of its own; the shared storages["default"] is left as it is)."""
+    retrying = copy.copy(storage)
+    retrying.client_config = client_config(storage.client_config)
+    return retrying
 
 
 def error_code(exc: BaseException) -> str:
@@ -44,7 +74,7 @@ class S3Store:
     min_part_size = S3_MIN_PART_SIZE
 
     def __init__(self, storage: Any) -> None:
-        self.storage = storage
+        self.storage = _with_retries(storage)
         self.bucket = storage.bucket_name
         self.location = (storage.location or "").strip("/")
 
@@ -61,7 +91,7 @@ class S3Store:
     def call(self, method: str, **kwargs: Any) -> Any:
         try:
             return getattr(self.client, method)(Bucket=self.bucket, **kwargs)
-        except (BotoCoreError, ClientError) as exc:
+        except _S3_ERRORS as exc:
             raise StorageError(f"{method} failed: {exc}") from exc
 
     @contextlib.contextmanager
@@ -74,7 +104,7 @@ class S3Store:
             if error_code(exc) in {"NoSuchKey", "404"}:
                 raise FileNotFoundError(what) from exc
             raise StorageError(f"{what} failed: {exc}") from exc
-        except BotoCoreError as exc:
+        except (BotoCoreError, Boto3Error) as exc:
             raise StorageError(f"{what} failed: {exc}") from exc
 
     # --- Multipart uploads ---
@@ -179,7 +209,7 @@ class S3Store:
     def download(self, key: str, destination: Path) -> None:
         try:
             self.client.download_file(self.bucket, self.key(key), str(destination))
-        except (BotoCoreError, ClientError) as exc:
+        except _S3_ERRORS as exc:
             raise StorageError(f"download of {key} failed: {exc}") from exc
 
     def upload(self, source: Path, key: str, *, content_type: str, cache_control: str) -> None:
@@ -190,7 +220,7 @@ class S3Store:
                 self.key(key),
                 ExtraArgs={"ContentType": content_type, "CacheControl": cache_control},
             )
-        except (BotoCoreError, ClientError) as exc:
+        except _S3_ERRORS as exc:
             raise StorageError(f"upload of {key} failed: {exc}") from exc
 
     def save_bytes(self, key: str, content: bytes, *, content_type: str) -> None:
