@@ -236,10 +236,12 @@ def _set_key(entries: Sequence[int]) -> str:
 
 
 def _summary(evidence: dict[str, Any]) -> str:
+    # A pattern has many accounts (VIDEOAWARDS_VOTE_FLAG_MIN_ACCOUNTS), so the networks
+    # decide the grammar.
     return ngettext(
-        "%(accounts)d account voted for exactly the same entries from %(networks)d network.",
+        "%(accounts)d accounts voted for exactly the same entries from one network.",
         "%(accounts)d accounts voted for exactly the same entries from %(networks)d networks.",
-        evidence["accounts"],
+        evidence["networks"],
     ) % {"accounts": evidence["accounts"], "networks": evidence["networks"]}
 
 
