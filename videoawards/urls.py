@@ -51,3 +51,5 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+handler500 = "videoawards.views.server_error"

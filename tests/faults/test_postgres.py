@@ -1,5 +1,5 @@
 """PostgreSQL restarts during a burst of votes: no accepted vote is lost or counted twice,
-requests during the outage get a quick 5xx (no hang), and votes are accepted again after.
+requests during the outage get a quick 503 (no hang), and votes are accepted again after.
 
 The app runs under gunicorn (threaded workers with persistent connections,
 CONN_MAX_AGE and CONN_HEALTH_CHECKS as in production) against a PostgreSQL cluster of
@@ -166,10 +166,11 @@ def test_votes_survive_a_postgres_restart_in_the_middle_of_a_burst(tmp_path):
     assert len(made) == len(set(made))  # no vote was made twice
     assert sorted(stored) == sorted({(voter, entry) for voter, _token, entry in todo})
     assert set(made) <= set(stored)
-    # the outage was seen, as quick 5xx answers and nothing else: no hang, no client error
+    # the outage was seen, as quick "try again" answers (503, videoawards.views.server_error)
+    # and nothing else: no hang, no client error, no bare 500
     failed = [a for a in answers if a.status not in (200, 201)]
     assert failed, "no request hit the outage"
-    assert {a.status for a in failed} <= {500, 502, 503}, sorted({a.status for a in failed})
+    assert {a.status for a in failed} == {503}, sorted({a.status for a in failed})
     assert max(a.seconds for a in answers) < REQUEST_TIMEOUT_SECONDS
     # and after the restart votes are accepted again (Django reconnected)
     assert any(a.status == 201 and a.sent > restart_ended for a in answers)
