@@ -5,9 +5,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from videoawards.challenges.selectors import homepage_challenges, homepage_features
+from videoawards.core.pagecache import public_page
 from videoawards.workshops.selectors import upcoming_workshops
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
