@@ -173,3 +173,32 @@ def test_pages_are_not_cached_when_the_timeout_is_zero(client, entry, settings):
     response = client.get("/")
     # then
     assert "X-Page-Cache" not in response
+
+
+def test_a_phase_recorded_by_the_schedule_forgets_the_pages(client):
+    # given: a challenge on schedule whose entries closed, not yet recorded
+    challenge = voting_challenge(on_schedule=True)
+    url = reverse("challenges:detail", args=[challenge.slug])
+    _warm(client, url)
+    # when
+    moved = services.follow_schedule(challenge=challenge)
+    # then
+    assert (moved, client.get(url)["X-Page-Cache"]) == (True, "miss")
+
+
+def test_erasure_takes_the_persons_name_off_the_entry_page(client, entry):
+    from videoawards.privacy.erasure import erase_account
+
+    # given
+    creator = entry.creators.get()
+    creator.display_name = "Nova Erasable"
+    creator.save(update_fields=["display_name"])
+    url = reverse("challenges:entry", args=[entry.challenge.slug, entry.pk])
+    _warm(client, url)
+    assert b"Nova Erasable" in client.get(url).content
+    # when
+    erase_account(user=creator)
+    # then
+    response = client.get(url)
+    assert b"Nova Erasable" not in response.content
+    assert response.get("X-Page-Cache") != "hit"
