@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--clients", type=int, default=200, help="concurrent clients")
     parser.add_argument("--requests", type=int, default=20_000, help="requests at most")
-    parser.add_argument("--seconds", type=float, default=15.0, help="time limit per phase")
+    parser.add_argument("--seconds", type=float, default=10.0, help="time limit per phase")
     args = parser.parse_args(argv)
     if args.quick:
         args.clients, args.requests, args.seconds, args.workers = 20, 300, 3.0, 2
