@@ -121,6 +121,18 @@ def _site_language_after_each_test():
 
 
 @pytest.fixture(autouse=True)
+def _no_cached_pages():
+    """Ids and versions come back after a test's rollback: no test sees another's pages.
+    (A test's own changes never commit, so within it the pages cache is cleared by hand
+    or its changes run their on-commit callbacks; see tests/core/test_pagecache.py.)"""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_vote_facts():
     """The vote path caches entry facts per process by entry id; ids come back after a
     test's rollback, so every test starts and ends with an empty cache."""

@@ -142,8 +142,11 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (rate limits) ----------------------------------------------------
+# --- Cache (rate limits, public pages) ---------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://videoawards")}
+# Public pages for anonymous visitors come from this cache (videoawards.core.pagecache);
+# the seconds a stored page lives at most, the backstop behind invalidation. 0 turns it off.
+VIDEOAWARDS_PAGE_CACHE_SECONDS = env.int("VIDEOAWARDS_PAGE_CACHE_SECONDS", default=60)
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Per-process counters are enough for one local web process; production uses Redis.

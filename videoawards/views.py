@@ -9,11 +9,13 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 from videoawards.challenges.selectors import homepage_challenges, homepage_features
+from videoawards.core.pagecache import public_page
 from videoawards.workshops.selectors import upcoming_workshops
 
 RETRY_AFTER_SECONDS = 30
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -6,8 +6,13 @@ from django.db.models import Q
 from django.dispatch import receiver
 
 from videoawards.accounts.signals import account_erasing
+from videoawards.core import pagecache
 
-from .models import JuryInvitation, Vote
+from .models import JuryInvitation, ResultPublication, ResultSnapshot, Round, Vote, VotePolicy
+
+# The vote page's policy and rounds, and published results. Single votes do not: public
+# counts on the vote page may lag by the cache's timeout.
+pagecache.watch(VotePolicy, Round, ResultSnapshot, ResultPublication)
 
 
 @receiver(account_erasing, dispatch_uid="voting.account_erasing")

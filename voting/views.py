@@ -18,6 +18,7 @@ from videoawards.accounts.permissions import is_organiser_for
 from videoawards.challenges.models import Award, Challenge
 from videoawards.challenges.selectors import published_challenges
 from videoawards.core.client import client_address
+from videoawards.core.pagecache import public_page
 from voting import ratelimits, selectors, services
 from voting import tally as pure_tally
 from voting.certificates import certificate_pdf
@@ -192,6 +193,7 @@ def _challenge(slug: str) -> Challenge:
     return get_object_or_404(published_challenges(), slug=slug)
 
 
+@public_page
 def vote_page(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = _challenge(slug)
     policy = selectors.vote_policy(challenge=challenge)
@@ -469,6 +471,7 @@ def _published(slug: str) -> tuple[Challenge, ResultSnapshot]:
     return challenge, snapshot
 
 
+@public_page
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = _challenge(slug)
     snapshot = selectors.published_snapshot(challenge=challenge)
@@ -494,6 +497,7 @@ def _won_award(slug: str, award_id: int) -> tuple[Challenge, ResultSnapshot, Awa
     return challenge, snapshot, award
 
 
+@public_page
 def winner(request: HttpRequest, slug: str, award_id: int) -> HttpResponse:
     challenge, _snapshot, award = _won_award(slug, award_id)
     return render(request, "voting/winner.html", {"challenge": challenge, "award": award})

@@ -81,3 +81,32 @@ def test_quick_forensics_benchmark_ends_with_one_json_line_of_figures(tmp_path):
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     expected = {"attack_flagged_share", "genuine_flagged_share", "by_group", "flags"}
     assert expected <= set(figures)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the pages benchmark runs gunicorn on PostgreSQL",
+)
+def test_quick_pages_benchmark_prints_cached_and_uncached_figures():
+    # given: the benchmark's own database beside the test database
+    database_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/test_cache"
+    # when
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.bench.pages", "--quick", "--json"],
+        cwd=REPO_ROOT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    # then: figures of both runs, and a warm hit reads nothing (no timing is judged)
+    assert result.returncode == 0, result.stderr[-4000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {"uncached", "cached", "ratios_cached_to_uncached"} <= set(figures)
+    assert figures["queries"]["cached"] == 0
+    assert [figures[run]["statuses"].keys() == {"200"} for run in ("uncached", "cached")] == [
+        True,
+        True,
+    ]

@@ -205,6 +205,25 @@ def test_each_participant_hears_of_the_results_in_their_own_language(
 
 
 @pytest.mark.queued_mail
+def test_publishing_shows_the_results_and_winners_to_visitors_at_once(
+    voting_closed, judged, awards, votes, judging_challenge, organiser, entries, client
+):
+    # given: a visitor's cached results page (not out yet) and homepage
+    voting_closed()
+    snapshot = services.compute_results(challenge=judging_challenge, by=organiser)
+    results_url = reverse("voting:results", args=[judging_challenge.slug])
+    for url in (results_url, "/"):
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    # when
+    services.publish_results(snapshot=snapshot, by=organiser)
+    # then
+    results, home = client.get(results_url), client.get("/")
+    assert (results["X-Page-Cache"], home["X-Page-Cache"]) == ("miss", "miss")
+    assert entries[5].title in results.content.decode()
+    assert entries[5].title in home.content.decode()
+
+
 def test_publishing_leaves_every_mail_to_the_worker(
     voting_closed,
     judged,

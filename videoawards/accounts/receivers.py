@@ -8,7 +8,14 @@ from django.contrib.sessions.models import Session
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import LoginSession
+from videoawards.core import pagecache
+
+from .models import GuardianConsent, LoginSession, ProviderNetwork, User
+
+# Names on entry pages, network names, and the consent the public rule reads; a log-in
+# (last_login) changes nothing a visitor sees.
+pagecache.watch(User, ignore_fields=("last_login", "password"))
+pagecache.watch(ProviderNetwork, GuardianConsent)
 
 DATABASE_SESSIONS = (
     "django.contrib.sessions.backends.db",

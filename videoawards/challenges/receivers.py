@@ -6,13 +6,19 @@ from django.dispatch import receiver
 
 from transcoding.signals import asset_failed, asset_ready
 from videoawards.accounts.signals import consent_withdrawn
+from videoawards.core import pagecache
 
 from . import services
-from .models import Entry
+from .models import Award, Category, Challenge, Entry, EntryCreator, Feature
+
+# Publishing, featuring, pinning, moderation, hiding, edits, phases, withdrawal and erasure
+# all save or delete one of these rows: each forgets the cached public pages.
+pagecache.watch(Challenge, Category, Award, Entry, EntryCreator, Feature)
 
 
 @receiver(asset_ready, dispatch_uid="challenges.video_ready")
 def video_ready(sender, *, asset, **kwargs) -> None:
+    pagecache.public_pages_changed()  # the entry's page now plays it
     services.tell_creators_about_video(asset=asset, ready=True)
 
 

@@ -12,6 +12,7 @@ from django_ratelimit.decorators import ratelimit
 from transcoding import services as media_services
 from transcoding.services.captions import MAX_CAPTION_BYTES
 from videoawards.accounts.selectors import take_part_problem
+from videoawards.core.pagecache import public_page
 
 from . import selectors, services
 from .forms import CaptionForm, EntryForm, TeamInviteForm, caption_label
@@ -29,10 +30,12 @@ TEAM_INVITE_RATE = "20/h"
 TEAM_INVITE_IP_RATE = "60/h"
 
 
+@public_page
 def challenge_list(request: HttpRequest) -> HttpResponse:
     return render(request, "challenges/list.html", {"groups": selectors.challenges_by_group()})
 
 
+@public_page
 def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         challenge = selectors.challenge_with_details(slug=slug)
@@ -55,6 +58,7 @@ def _visible_entry(request: HttpRequest, slug: str, pk: int) -> Entry:
     return get_object_or_404(entries, challenge__slug=slug, pk=pk)
 
 
+@public_page
 def entry_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     entry = _visible_entry(request, slug, pk)
     is_creator = request.user in entry.creators.all()

@@ -6,3 +6,11 @@ class WorkshopsConfig(AppConfig):
     name = "videoawards.workshops"
     label = "workshops"
     verbose_name = _("Workshops")
+
+    def ready(self) -> None:
+        # The homepage lists upcoming workshops (models import only once the registry is).
+        from videoawards.core import pagecache
+
+        from .models import Workshop
+
+        pagecache.watch(Workshop)
