@@ -204,7 +204,6 @@ def test_each_participant_hears_of_the_results_in_their_own_language(
     assert others and all(m.subject.startswith("Results of") for m in others)
 
 
-@pytest.mark.queued_mail
 def test_publishing_shows_the_results_and_winners_to_visitors_at_once(
     voting_closed, judged, awards, votes, judging_challenge, organiser, entries, client
 ):
@@ -224,6 +223,7 @@ def test_publishing_shows_the_results_and_winners_to_visitors_at_once(
     assert entries[5].title in home.content.decode()
 
 
+@pytest.mark.queued_mail
 def test_publishing_leaves_every_mail_to_the_worker(
     voting_closed,
     judged,
