@@ -110,3 +110,32 @@ def test_quick_pages_benchmark_prints_cached_and_uncached_figures():
         True,
         True,
     ]
+
+
+@pytest.mark.slow
+def test_quick_vote_benchmark_measures_each_path_on_one_server():
+    # given: the vote benchmark needs PostgreSQL (it runs on the database the tests name)
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        pytest.skip("the vote benchmark needs PostgreSQL (DATABASE_URL=postgres://...)")
+    # when
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.bench.votes", "--quick", "--json"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    # then: every path answered and every accepted vote is stored (no timing is judged)
+    assert result.returncode == 0, result.stderr[-4000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert sorted(figures["phases"]) == ["ceiling", "drf", "lean"]
+    for name in ("drf", "lean", "ceiling"):
+        phase = figures["phases"][name]
+        assert phase["accepted"] > 0 and set(phase["statuses"]) == {"201"}, (name, phase)
+    assert figures["votes_in_database_by_phase"] == {
+        "drf": figures["phases"]["drf"]["accepted"],
+        "lean": figures["phases"]["lean"]["accepted"],
+    }
+    assert {"lean_vs_drf", "lean_vs_ceiling"} <= set(figures)

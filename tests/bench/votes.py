@@ -5,18 +5,25 @@
 
 1. Migrates the database, creates a challenge with public voting open, ENTRIES entries,
    VOTERS verified accounts with API tokens, and WINNERS homepage features.
-2. Starts gunicorn (--workers, sync workers) on a free loopback port, with the vote rate
-   limits raised so the load is not refused (each simulated account votes many times).
+2. Starts gunicorn (--workers, sync workers) on a free loopback port with the benchmark's
+   settings (tests.bench.vote_settings: the site's URLs plus two of the benchmark's), the
+   vote rate limits raised so the load is not refused (each account votes many times).
 3. A separate load-generating process (threads, http.client, one connection per request
-   as gunicorn's sync workers close it) POSTs /api/v1/entries/<id>/vote/ with distinct
-   (account, entry) pairs from --clients concurrent clients, bounded by --votes and
-   --seconds; then GETs / from --home-clients concurrent clients.
-4. Prints accepted votes per second and latency percentiles (goals: >= 1500 votes/s and
-   p99 < 50 ms for votes, p99 < 30 ms for the homepage at 200 clients, on 2 cores) and
-   the homepage's query count with 1 and with WINNERS winners (it must not grow).
+   as gunicorn's sync workers close it) POSTs from --clients concurrent clients, bounded
+   by --votes and --seconds, one phase per path on the same server:
+   - "drf": bench/drf-vote/<id>/, the vote through DRF as before the lean path;
+   - "lean": /api/v1/entries/<id>/vote/, the site's endpoint (the lean path);
+   - "ceiling": bench/ceiling/<id>/, a trivial Django view behind the same middleware.
+   The two vote phases use distinct (account, entry) pairs, so every vote is a new one.
+   Then it GETs / from --home-clients concurrent clients.
+4. Prints accepted votes per second and latency percentiles per phase, lean/drf and
+   lean/ceiling (goals: >= 1500 votes/s and p99 < 50 ms for votes, p99 < 30 ms for the
+   homepage at 200 clients, on 2 cores) and the homepage's query count with 1 and with
+   WINNERS winners (it must not grow). The top-level vote figures are the lean path's.
 5. Stops gunicorn and deletes everything it created.
 
-With --json the last line printed is one JSON object.
+With --json the last line printed is one JSON object. --quick runs tiny phases (a smoke
+test, figures meaningless).
 """
 
 from __future__ import annotations
@@ -43,6 +50,12 @@ ENTRIES = 200
 VOTERS = 1000
 WINNERS = 20
 GOALS = {"votes_per_second": 1500, "vote_p99_ms": 50, "home_p99_ms": 30}
+# Each phase's path, and the entries its votes go to (distinct pairs per vote phase).
+PHASES = {
+    "drf": ("/bench/drf-vote/{}/", slice(0, ENTRIES // 2)),
+    "lean": ("/api/v1/entries/{}/vote/", slice(ENTRIES // 2, ENTRIES)),
+    "ceiling": ("/bench/ceiling/{}/", slice(0, ENTRIES)),
+}
 
 
 # --- The load generator (runs as its own process) -----------------------------------------
@@ -139,6 +152,28 @@ def _run_generator(*, port: int, plan: list[list], clients: int, seconds: float)
 # --- Set-up, server, figures ----------------------------------------------------------------
 
 
+def _vote_plan(path: str, entries: list, tokens: list, limit: int) -> list[list]:
+    """Distinct (account, entry) pairs, accounts interleaved so requests spread out."""
+    plan = [["POST", path.format(e.pk), t.key] for e in entries for t in tokens][:limit]
+    return plan[::2] + plan[1::2]
+
+
+def _phase_figures(figures: dict) -> dict:
+    accepted = figures["statuses"].get("201", 0)
+    seconds = figures["seconds"]
+    return {
+        "requests": figures["requests"],
+        "accepted": accepted,
+        "accepted_per_second": round(accepted / seconds, 1) if seconds else 0,
+        "latency": {k: v for k, v in figures.items() if k.endswith("_ms")},
+        "statuses": figures["statuses"],
+    }
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return round(a / b, 3) if b else None
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -219,6 +254,7 @@ def _start_server(
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "tests.bench.vote_settings",
         "DJANGO_SECRET_KEY": "bench-only-" + "x" * 40,
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -268,9 +304,13 @@ def main(argv: list[str] | None = None) -> dict | None:
         action="store_true",
         help="run the server with VIDEOAWARDS_VOTE_ASYNC_COMMIT=true",
     )
+    parser.add_argument("--quick", action="store_true", help="tiny phases (a smoke test)")
     parser.add_argument("--generate", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.quick:
+        args.workers, args.clients, args.votes, args.seconds = 2, 4, 200, 5.0
+        args.home_clients, args.home_requests = 10, 100
 
     if args.generate:  # the load-generating process
         plan = json.loads(Path(args.generate).read_text())
@@ -285,6 +325,10 @@ def main(argv: list[str] | None = None) -> dict | None:
     if not database_url.startswith("postgres"):
         parser.error("the vote benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
     os.environ["DATABASE_URL"] = database_url
+    # This process only builds the data and counts the homepage's queries (no collected
+    # static files, test host names); the server gets production-like settings.
+    os.environ.setdefault("DJANGO_DEBUG", "true")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "videoawards.settings")
     import django
 
@@ -317,17 +361,18 @@ def main(argv: list[str] | None = None) -> dict | None:
             static_root=static_root.name,
             async_commit=args.async_commit,
         )
-        # Distinct (account, entry) pairs, accounts interleaved so requests spread out.
-        plan = [
-            ["POST", f"/api/v1/entries/{entries[e].pk}/vote/", tokens[v].key]
-            for e in range(ENTRIES)
-            for v in range(len(tokens))
-        ][: args.votes]
-        plan = plan[::2] + plan[1::2]
         warm = _run_generator(
             port=port, plan=[["GET", "/healthz", ""]] * 200, clients=8, seconds=10
         )
-        votes = _run_generator(port=port, plan=plan, clients=args.clients, seconds=args.seconds)
+        phases = {
+            name: _run_generator(
+                port=port,
+                plan=_vote_plan(path, entries[chosen], tokens, args.votes),
+                clients=args.clients,
+                seconds=args.seconds,
+            )
+            for name, (path, chosen) in PHASES.items()
+        }
         home = _run_generator(
             port=port,
             plan=[["GET", "/", ""]] * args.home_requests,
@@ -337,6 +382,11 @@ def main(argv: list[str] | None = None) -> dict | None:
         from voting.models import Vote
 
         stored = Vote.objects.filter(challenge=challenge).count()
+        stored_by_phase = {
+            name: Vote.objects.filter(entry__in=entries[chosen]).count()
+            for name, (_path, chosen) in PHASES.items()
+            if name != "ceiling"
+        }
     finally:
         if server is not None:
             server.terminate()
@@ -352,7 +402,8 @@ def main(argv: list[str] | None = None) -> dict | None:
         static_root.cleanup()
         if errors:
             print("gunicorn said:\n" + errors[-3000:], file=sys.stderr)
-    accepted = votes["statuses"].get("201", 0)
+    by_phase = {name: _phase_figures(figures) for name, figures in phases.items()}
+    lean, drf, top = by_phase["lean"], by_phase["drf"], by_phase["ceiling"]
     figures = {
         "benchmark": "votes",
         "workers": args.workers,
@@ -360,14 +411,16 @@ def main(argv: list[str] | None = None) -> dict | None:
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg()[0],
         "vote_clients": args.clients,
-        "vote_requests": votes["requests"],
-        "accepted_votes": accepted,
+        "vote_requests": lean["requests"],
+        "accepted_votes": lean["accepted"],
         "votes_in_database": stored,
-        "accepted_votes_per_second": round(accepted / votes["seconds"], 1)
-        if votes["seconds"]
-        else 0,
-        "vote_latency": {k: v for k, v in votes.items() if k.endswith("_ms")},
-        "vote_statuses": votes["statuses"],
+        "votes_in_database_by_phase": stored_by_phase,
+        "accepted_votes_per_second": lean["accepted_per_second"],
+        "vote_latency": lean["latency"],
+        "vote_statuses": lean["statuses"],
+        "phases": by_phase,
+        "lean_vs_drf": _ratio(lean["accepted_per_second"], drf["accepted_per_second"]),
+        "lean_vs_ceiling": _ratio(lean["accepted_per_second"], top["accepted_per_second"]),
         "home_clients": args.home_clients,
         "home_requests": home["requests"],
         "home_requests_per_second": home["requests_per_second"],

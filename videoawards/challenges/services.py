@@ -783,9 +783,15 @@ def hold_phase(challenge_id: int, *, shared: bool) -> None:
     """
     if connection.vendor != "postgresql":
         return
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s, %s)", [_PHASE_LOCK_CLASS, challenge_id])
+        cursor.execute(*hold_phase_statement(challenge_id, shared=shared))
+
+
+def hold_phase_statement(challenge_id: int, *, shared: bool) -> tuple[str, list[int]]:
+    """The SQL and parameters of hold_phase (PostgreSQL), for a caller that sends the lock
+    in one message with the statement it protects (voting's insert)."""
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    return f"SELECT {function}(%s, %s)", [_PHASE_LOCK_CLASS, challenge_id]
 
 
 def _lock_challenge(challenge: Challenge) -> Challenge:

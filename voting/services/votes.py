@@ -231,15 +231,14 @@ def _insert_vote(*, voter: User, facts: EntryFacts, address: str, now: datetime)
         facts.challenge_id,
         facts.entry_id,
     ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        if settings.VOTING_ASYNC_COMMIT and connection.vendor == "postgresql":
-            # Acknowledge before the WAL reaches the disk: a PostgreSQL crash may lose the
-            # last moment of votes (never corrupts); opt-in for spikes (see settings).
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        challenge_services.hold_phase(facts.challenge_id, shared=True)
-        cursor.execute(_insert_sql(), params)
-        if cursor.fetchone() is not None:
-            return True
+    if connection.vendor == "postgresql":
+        inserted = _insert_on_postgresql(params, challenge_id=facts.challenge_id)
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_insert_sql(), params)
+            inserted = cursor.fetchone() is not None
+    if inserted:
+        return True
     # Nothing inserted (the rare path): a vote already there, voting closed, or the entry
     # left the vote since this process cached it.
     if _stage_refuses_votes(facts.challenge_id):
@@ -248,6 +247,31 @@ def _insert_vote(*, voter: User, facts: EntryFacts, address: str, now: datetime)
         return False
     _facts_cache.pop(facts.entry_id, None)
     raise EntryNotVotable(_("This video is not in a public vote."))
+
+
+def _insert_on_postgresql(params: list[Any], *, challenge_id: int) -> bool:
+    """The phase lock (challenges.services.hold_phase, shared) and the insert, sent as one
+    message: one round trip instead of BEGIN, lock, insert, COMMIT.
+
+    PostgreSQL runs the statements of one simple-query message as one transaction (outside
+    an explicit one; inside one, as part of it), so the lock is held until the insert
+    commits, and the insert, a statement of its own, reads the stage after the lock was
+    granted: a close still waits for the votes in flight and no vote commits after it.
+    Django's psycopg cursors bind parameters on the client, which allows several
+    statements in one execute().
+    """
+    statements = []
+    if settings.VOTING_ASYNC_COMMIT:
+        # Acknowledge before the WAL reaches the disk: a PostgreSQL crash may lose the
+        # last moment of votes (never corrupts); opt-in for spikes (see settings).
+        statements.append("SET LOCAL synchronous_commit TO OFF")
+    lock, lock_params = challenge_services.hold_phase_statement(challenge_id, shared=True)
+    statements += [lock, _insert_sql()]
+    with connection.cursor() as cursor:
+        cursor.execute("; ".join(statements), [*lock_params, *params])
+        while cursor.nextset():  # the insert's result is the last one
+            pass
+        return cursor.fetchone() is not None
 
 
 def _stage_refuses_votes(challenge_id: int) -> bool:
