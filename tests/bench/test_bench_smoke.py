@@ -15,6 +15,20 @@ pytest.importorskip("transcoding.media.samples", reason="transcoding.media not t
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+def _scratch_database(name: str) -> str:
+    """A PostgreSQL database of the benchmark's own beside the tests' (made if missing):
+    the benchmarks migrate and fill it, so they touch neither the tests' database nor the
+    one DATABASE_URL names."""
+    import psycopg
+
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if found is None:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
 @pytest.mark.slow
 def test_quick_pipeline_benchmark_ends_with_one_json_line_of_figures():
     # when
@@ -90,7 +104,7 @@ def test_quick_forensics_benchmark_ends_with_one_json_line_of_figures(tmp_path):
 )
 def test_quick_pages_benchmark_prints_cached_and_uncached_figures():
     # given: the benchmark's own database beside the test database
-    database_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/test_cache"
+    database_url = _scratch_database("videoawards_bench_pages")
     # when
     result = subprocess.run(
         [sys.executable, "-m", "tests.bench.pages", "--quick", "--json"],
@@ -122,6 +136,7 @@ def test_quick_vote_benchmark_measures_each_path_on_one_server():
     result = subprocess.run(
         [sys.executable, "-m", "tests.bench.votes", "--quick", "--json"],
         cwd=REPO_ROOT,
+        env={**os.environ, "DATABASE_URL": _scratch_database("videoawards_bench_votes")},
         capture_output=True,
         text=True,
         timeout=600,
